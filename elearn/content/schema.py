@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
 # --- The policy -----------------------------------------------------------------------------------
 
 
@@ -21,7 +20,7 @@ class BlockKind(StrEnum):
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a clause's text: a paragraph, a bulleted list or a table (first row = header)."""
+    """One piece of a clause's text: a paragraph, a bulleted list or a table (header row first)."""
 
     kind: BlockKind
     text: str = ""
@@ -216,6 +215,7 @@ class Course:
     policy: Policy
     lessons: tuple[Lesson, ...]
     policy_file: str = ""
+    policy_text: str = ""  # the policy file as it stands, recorded with each published version
     _questions: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,1 @@
+"""Schools, staff accounts, set-up links and sign-in."""

@@ -1,0 +1,119 @@
+"""Who uses the app: the school, its staff, their set-up links and failed sign-ins."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.db import Base, UTCDateTime
+
+
+class Role(enum.StrEnum):
+    STAFF = "staff"
+    HEADTEACHER = "headteacher"
+
+
+class Category(enum.StrEnum):
+    """Who the policy applies to (policy 1.2.1)."""
+
+    TEACHER = "teacher"
+    SUPPORT_STAFF = "support_staff"
+    SUPPLY_STAFF = "supply_staff"
+    GOVERNOR = "governor"
+    CONTRACTOR = "contractor"
+    VOLUNTEER = "volunteer"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+def enum_column(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
+    """Store a StrEnum as its value in a plain string column with a CHECK constraint."""
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StaffMember(Base):
+    """Anyone who signs in: staff of every category, and the headteacher."""
+
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    category: Mapped[Category] = mapped_column(enum_column(Category, "category"))
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # Part of the Flask-Login id: changing it ends every session signed in with the old one.
+    session_token: Mapped[str] = mapped_column(sa.String(64))
+    is_archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    school: Mapped[School] = relationship(lazy="raise")
+
+    # Flask-Login's user interface, written out rather than mixed in.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_archived and self.password_hash is not None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_headteacher(self) -> bool:
+        return self.role is Role.HEADTEACHER
+
+
+class SetupLink(Base):
+    """A one-time, expiring link a new member of staff uses to choose their password."""
+
+    __tablename__ = "setup_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    member: Mapped[StaffMember] = relationship(lazy="raise")
+
+
+class SignInFailure(Base):
+    """One failed sign-in, kept in the database so throttling holds across server processes."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,1 @@
+"""Certificates: the signed declaration of receipt, its PDF and its verification."""

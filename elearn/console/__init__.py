@@ -1,0 +1,1 @@
+"""The headteacher's console: the roster, adding staff, certificates."""

@@ -1,0 +1,48 @@
+"""Adding a member of staff."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import DateField, EmailField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length
+
+from elearn.accounts.models import Category
+
+
+class AddStaffForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter their full name"), Length(max=200)],
+    )
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        description="They sign in with this.",
+        validators=[
+            InputRequired("Enter their email address"),
+            Email("Enter an email address like name@school.sch.uk"),
+            Length(max=254),
+        ],
+    )
+    category = RadioField(
+        "Role at the school",
+        choices=[SelectChoice(category.value, category.label) for category in Category],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Choose their role at the school")],
+    )
+    starts_on = DateField(
+        "Start date",
+        widget=GovDateInput(),
+        description="Their first day, for example 1 9 2026. Induction is due from this date.",
+        format="%d %m %Y",
+        validators=[InputRequired("Enter their start date")],
+    )
+    submit = SubmitField("Add and make a set-up link", widget=GovSubmitInput())

@@ -1,0 +1,93 @@
+"""The `elearn content` commands, starting with `import-policy`.
+
+They work on files alone and need no app, so they run even when the content folder has a problem
+that would stop the app starting. Each command is a plain click command added to the `content`
+group; failures are one plain line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from elearn.content.policy_file import policy_to_yaml
+from elearn.content.policy_import import PolicyImportError, import_policy
+from elearn.content.schema import Policy
+
+
+@click.group(name="content", help="Check, report on and import the course content.")
+def content() -> None:
+    pass
+
+
+@content.command("import-policy")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The policy file to write, such as content/policy/social-networking-policy.yaml.",
+)
+@click.option(
+    "--version",
+    default=None,
+    help="The version certificates print. Default: the date the policy was adopted.",
+)
+def import_policy_command(source: Path, out: Path, version: str | None) -> None:
+    """Make the structured policy file from the policy document SOURCE.
+
+    SOURCE is the policy as UTF-8 plain text, copied out of its PDF or Word file. The summary lists
+    every numbering problem found: correct them in the document, then import it again.
+    """
+    text = read_text_file(source)
+    try:
+        policy = import_policy(text, version=version)
+    except PolicyImportError as error:
+        raise click.ClickException(f"{source}: {error}") from error
+    output = policy_to_yaml(policy, source_name=_source_name(source, out))
+    try:
+        out.write_text(output, encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {out}: {error.strerror}.") from error
+    _print_summary(policy, out)
+
+
+def read_text_file(path: Path) -> str:
+    """A file's text as UTF-8 (a byte-order mark is allowed), or a one-line `ClickException`."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{path}: no such file.") from error
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{path} is not UTF-8 text (byte {error.start} cannot be read): save it as UTF-8 "
+            "and try again."
+        ) from error
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {path}: {error.strerror}.") from error
+
+
+def _source_name(source: Path, out: Path) -> str:
+    """The source as the policy file's header names it: relative to the file, with '/'."""
+    try:
+        return Path(os.path.relpath(source, out.parent)).as_posix()
+    except ValueError:  # on another drive (Windows): the name alone
+        return source.name
+
+
+def _print_summary(policy: Policy, out: Path) -> None:
+    clauses = policy.clauses
+    formal = sum(clause.is_formal for clause in clauses)
+    click.echo(f"Wrote {out}: {policy.title}, {policy.school}, version {policy.version}.")
+    click.echo(
+        f"{len(policy.sections)} sections, {len(clauses)} clauses ({formal} formal), "
+        f"{len(policy.dates)} dates."
+    )
+    if not policy.warnings:
+        click.echo("No warnings.")
+        return
+    click.echo(f"{len(policy.warnings)} warnings:")
+    for warning in policy.warnings:
+        click.echo(f"  {warning.code}: {warning.message}")

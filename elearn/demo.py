@@ -1,0 +1,149 @@
+"""A demo school: a headteacher and a dozen staff of every category, at every stage of training.
+
+Everything is made through the same service functions staff use, at past times, so the demo's
+declarations, certificates and statuses are real ones.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from elearn.accounts import service as accounts
+from elearn.accounts.models import Category, Role, StaffMember
+from elearn.certificates.service import sign_declaration
+from elearn.clock import school_date
+from elearn.content.schema import Course
+from elearn.training import service as training
+from elearn.versions.service import record_version
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
+DEMO_DOMAIN = "demo.example.org"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    name: str
+    category: Category
+    started_days_ago: int
+    lessons_done: int = 0  # -1: all of them
+    attempts: tuple[bool, ...] = ()  # pass or fail, in order
+    signed_days_ago: int | None = None  # when the declaration was signed
+
+
+STAFF = (
+    DemoPerson("Amelia Hart", Category.TEACHER, 1100, -1, (True,), 335),
+    DemoPerson("Siân Ó Súilleabháin", Category.TEACHER, 900, -1, (True,), 400),
+    DemoPerson("Tom Okafor", Category.SUPPORT_STAFF, 700, -1, (True,), 60),
+    DemoPerson("Łucja Wąsowska-Öztürk", Category.SUPPORT_STAFF, 500, -1, (False, True), 150),
+    DemoPerson("Nguyễn Thị Ánh", Category.SUPPLY_STAFF, 10, 2),
+    DemoPerson("Priya Shah", Category.GOVERNOR, 30),
+    DemoPerson("Dave Clarke", Category.CONTRACTOR, -5),
+    DemoPerson("Margaret Ellis", Category.VOLUNTEER, 3),
+    DemoPerson("Ben Walsh", Category.TEACHER, 12, -1, (False,)),
+    DemoPerson("Chloe Martin", Category.TEACHER, 8, -1, (True,)),
+    DemoPerson("Rhys Jones", Category.SUPPORT_STAFF, 800, -1, (True,), 180),
+    DemoPerson("Fatima Begum", Category.TEACHER, 1500, -1, (True,), 350),
+)
+
+
+def _email(name: str) -> str:
+    first, *rest = name.split()
+    ascii_name = "".join(ch for ch in f"{first}.{rest[-1] if rest else ''}" if ch.isascii())
+    return f"{ascii_name.lower().strip('.')}@{DEMO_DOMAIN}"
+
+
+def _answer_everything(
+    course: Course, attempt_questions: list[dict[str, object]], right: bool
+) -> dict[str, frozenset[str]]:
+    answers = {}
+    for item in attempt_questions:
+        question = course.question(str(item["question"]))
+        if right:
+            answers[question.id] = question.correct_keys
+        else:
+            wrong = [option.key for option in question.options if not option.is_correct]
+            answers[question.id] = frozenset(wrong[:1])
+    return answers
+
+
+def _walk(
+    session: Session,
+    course: Course,
+    member: StaffMember,
+    person: DemoPerson,
+    now: datetime,
+    base_url: str,
+    rng: random.Random,
+) -> None:
+    school = accounts.get_school(session)
+    if school is None:
+        return
+    version = record_version(session, school, course, now - timedelta(days=2000))
+    start = now - timedelta(days=max(person.started_days_ago, 0))
+    if person.signed_days_ago is not None:
+        start = now - timedelta(days=person.signed_days_ago + 1)
+    lessons = course.lessons if person.lessons_done < 0 else course.lessons[: person.lessons_done]
+    moment = start
+    for lesson in lessons:
+        moment += timedelta(minutes=6)
+        training.complete_lesson(session, member, course, version, lesson.id, moment)
+    for passes in person.attempts:
+        moment += timedelta(minutes=10)
+        attempt = training.start_attempt(session, member, course, moment, rng)
+        answers = _answer_everything(course, attempt.questions, passes)
+        training.submit_attempt(session, member, course, attempt.id, answers, moment)
+    if person.signed_days_ago is not None:
+        sign_declaration(
+            session,
+            member,
+            course,
+            school,
+            signature=member.name,
+            password=DEMO_PASSWORD,
+            confirmed=True,
+            now=moment + timedelta(minutes=2),
+            base_url=base_url,
+        )
+
+
+def build_demo(session: Session, course: Course, now: datetime, base_url: str) -> list[str]:
+    """Add the demo people (skipping any already there) and return their sign-in lines."""
+    school = accounts.get_school(session) or accounts.create_school(
+        session, course.policy.school, now
+    )
+    record_version(session, school, course, now - timedelta(days=2000))
+    rng = random.Random(2026)  # noqa: S311 - a repeatable demo, not a secret
+    people: list[tuple[str, Role, DemoPerson | None]] = [
+        ("Helen Carter", Role.HEADTEACHER, None),
+        *((person.name, Role.STAFF, person) for person in STAFF),
+    ]
+    lines = []
+    for name, role, person in people:
+        email = _email(name)
+        exists = session.scalar(select(StaffMember.id).where(StaffMember.email == email))
+        if exists is None:
+            started = person.started_days_ago if person else 2000
+            member = accounts.create_member(
+                session,
+                school,
+                email=email,
+                name=name,
+                role=role,
+                category=person.category if person else Category.TEACHER,
+                starts_on=school_date(now - timedelta(days=started)),
+                now=now - timedelta(days=max(started, 0)),
+                password=DEMO_PASSWORD,
+            )
+            if person is not None:
+                _walk(session, course, member, person, now, base_url, rng)
+        label = (
+            "headteacher" if role is Role.HEADTEACHER else (person.category.label if person else "")
+        )
+        lines.append(f"{email:<40} {label}")
+    lines.append(f"Password for every demo account: {DEMO_PASSWORD}")
+    return lines

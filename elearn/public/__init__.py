@@ -1,0 +1,1 @@
+"""Pages anyone may see: health check, accessibility and privacy statements."""

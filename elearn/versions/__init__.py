@@ -1,0 +1,1 @@
+"""Versions of the policy: which one staff sign, and when each was published."""

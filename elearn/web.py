@@ -1,0 +1,77 @@
+"""What every area's routes share: the course, the clock, the signed-in member, role checks."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from flask import abort, current_app, g
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from elearn.accounts.models import School, StaffMember
+from elearn.accounts.service import get_school
+from elearn.clock import Clock
+from elearn.content.schema import Course
+from elearn.db import get_session
+from elearn.errors import DomainError
+from elearn.status import Rules
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def get_course() -> Course:
+    course: Course = current_app.extensions["elearn.course"]
+    return course
+
+
+def get_clock() -> Clock:
+    clock: Clock = current_app.extensions["elearn.clock"]
+    return clock
+
+
+def status_rules() -> Rules:
+    config = current_app.config
+    return Rules(
+        validity_months=config["VALIDITY_MONTHS"],
+        due_soon_days=config["DUE_SOON_DAYS"],
+        induction_days=config["INDUCTION_DAYS"],
+    )
+
+
+def current_member() -> StaffMember:
+    member: StaffMember = current_user._get_current_object()  # type: ignore[attr-defined]
+    return member
+
+
+def current_school() -> School | None:
+    if "school" not in g:
+        g.school = get_school(get_session())
+    school: School | None = g.school
+    return school
+
+
+def headteacher_required(view: Callable[P, R]) -> Callable[P, R]:
+    """Signed in, and the headteacher; anyone else gets 403."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not current_member().is_headteacher:
+            abort(403)
+        return view(*args, **kwargs)
+
+    protected: Callable[P, R] = login_required(wrapped)
+    return protected
+
+
+def show_form_error(form: FlaskForm, error: DomainError, default_field: str) -> None:
+    """Put a rule's message beside the field it concerns, so the page re-renders with it."""
+    name = error.field if error.field and error.field in form else default_field
+    form[name].errors = [error.message]
+
+
+def template_context() -> dict[str, Any]:
+    school = current_school()
+    return {"school_name": school.name if school else None}

@@ -1,0 +1,77 @@
+"""Helpers that walk a member of staff through the course over HTTP, as the browser would."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from elearn.accounts.models import StaffMember
+from elearn.certificates.models import Certificate, Declaration
+from elearn.content.schema import Course
+from elearn.training.models import Attempt
+from tests.conftest import sign_in_as
+from tests.factories import PASSWORD
+
+
+def complete_lessons(client: FlaskClient, course: Course) -> None:
+    for lesson in course.lessons:
+        response = client.post(f"/lessons/{lesson.id}/complete")
+        assert response.status_code == 303, response.data[:500]
+
+
+def open_attempt(session: Session, member: StaffMember) -> Attempt:
+    session.expire_all()
+    return session.scalars(
+        select(Attempt).where(Attempt.member_id == member.id).order_by(Attempt.id.desc())
+    ).first()
+
+
+def answers_form(course: Course, attempt: Attempt, right: int | None = None) -> dict[str, object]:
+    """Form data answering the first `right` questions rightly (all when None), the rest wrongly."""
+    data: dict[str, object] = {}
+    for number, item in enumerate(attempt.questions, start=1):
+        question = course.question(item["question"])
+        keys = item["options"]
+        is_right = right is None or number <= right
+        chosen = (
+            question.correct_keys
+            if is_right
+            else {next(o.key for o in question.options if not o.is_correct)}
+        )
+        positions = [str(keys.index(key) + 1) for key in sorted(chosen)]
+        data[f"q{number}"] = positions if len(positions) > 1 else positions[0]
+    return data
+
+
+def pass_assessment(
+    client: FlaskClient, session: Session, member: StaffMember, course: Course
+) -> Attempt:
+    response = client.post("/assessment/start")
+    assert response.status_code == 303, response.data[:500]
+    attempt = open_attempt(session, member)
+    response = client.post(f"/assessment/{attempt.id}", data=answers_form(course, attempt))
+    assert response.status_code == 303, response.data[:2000]
+    return open_attempt(session, member)
+
+
+def sign(client: FlaskClient, member: StaffMember) -> None:
+    response = client.post(
+        "/declaration", data={"confirm": "y", "signature": member.name, "password": PASSWORD}
+    )
+    assert response.status_code == 303, response.data[:2000]
+
+
+def finish_course(
+    client: FlaskClient, session: Session, member: StaffMember, course: Course
+) -> int:
+    """Sign in as `member`, do everything, sign out; return the certificate id."""
+    sign_in_as(client, member)
+    complete_lessons(client, course)
+    pass_assessment(client, session, member, course)
+    sign(client, member)
+    client.post("/logout")
+    session.expire_all()
+    return session.scalars(
+        select(Certificate.id).join(Declaration).where(Declaration.member_id == member.id)
+    ).one()

@@ -1,0 +1,264 @@
+"""Signing in and out, throttling, first-run set-up, set-up links and password changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from elearn import create_app
+from elearn.accounts.models import Role, School, StaffMember
+from elearn.clock import FixedClock
+from elearn.db import get_db
+from elearn.versions.models import PolicyVersion
+from tests.conftest import sign_in_as
+from tests.factories import PASSWORD
+
+
+def sign_in(client: FlaskClient, email: str, password: str, **kwargs: Any) -> Any:
+    return client.post("/login", data={"email": email, "password": password}, **kwargs)
+
+
+def test_sign_in_with_the_right_password_goes_to_my_training(
+    client: FlaskClient, staff: StaffMember
+) -> None:
+    response = sign_in(client, staff.email.upper(), PASSWORD)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    assert "Amelia Hart" in client.get("/").get_data(as_text=True)
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(
+    client: FlaskClient, staff: StaffMember
+) -> None:
+    unknown = sign_in(client, "nobody@school.example", PASSWORD)
+    wrong = sign_in(client, staff.email, "not the password")
+    assert unknown.status_code == wrong.status_code == 400
+    assert unknown.get_data(as_text=True) == wrong.get_data(as_text=True).replace(
+        staff.email, "nobody@school.example"
+    )
+    assert "Enter a correct email address and password." in wrong.get_data(as_text=True)
+
+
+def test_sign_in_is_throttled_per_account_after_five_failures(
+    client: FlaskClient, staff: StaffMember, clock: FixedClock
+) -> None:
+    for _ in range(5):
+        assert sign_in(client, staff.email, "wrong password").status_code == 400
+    throttled = sign_in(client, staff.email, PASSWORD)
+    assert throttled.status_code == 429
+    assert "Too many failed attempts" in throttled.get_data(as_text=True)
+    clock.advance(minutes=16)
+    assert sign_in(client, staff.email, PASSWORD).status_code == 303
+
+
+def test_throttling_holds_across_server_processes(
+    app: Flask, app_config: dict[str, Any], staff: StaffMember
+) -> None:
+    # A second app on the same database stands in for a second server process.
+    other = create_app(dict(app_config))
+    connection_bound = get_db(app).session_factory
+    get_db(other).session_factory = connection_bound
+    for _ in range(5):
+        sign_in(app.test_client(), staff.email, "wrong password")
+    assert sign_in(other.test_client(), staff.email, PASSWORD).status_code == 429
+
+
+def test_sign_in_is_throttled_per_address(
+    client: FlaskClient, session: Session, school: School, staff: StaffMember
+) -> None:
+    for number in range(20):
+        sign_in(client, f"guess{number}@school.example", "wrong password")
+    assert sign_in(client, staff.email, PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/console/", "/console/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+    ids=["own-page", "other-site", "protocol-relative", "backslash", "javascript"],
+)
+def test_sign_in_redirects_only_to_this_site(
+    client: FlaskClient, headteacher: StaffMember, target: str, expected: str
+) -> None:
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": headteacher.email, "password": PASSWORD},
+    )
+    assert response.headers["Location"] == expected
+
+
+def test_sign_out_is_post_only_and_ends_the_session(as_staff: FlaskClient) -> None:
+    assert as_staff.get("/logout").status_code == 405
+    assert as_staff.post("/logout").status_code == 303
+    assert as_staff.get("/").headers["Location"].startswith("/login")
+
+
+def test_first_run_sets_up_the_school_and_headteacher_then_disappears(
+    client: FlaskClient, session: Session
+) -> None:
+    page = client.get("/setup")
+    assert page.status_code == 200
+    response = client.post(
+        "/setup",
+        data={
+            "school": "Thorner's CE VA Primary School",
+            "name": "Helen Carter",
+            "email": "head@thorners.example",
+            "password": "three random words",
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/console/"
+    head = session.scalars(select(StaffMember)).one()
+    assert head.role is Role.HEADTEACHER
+    assert session.scalars(select(School)).one().name == "Thorner's CE VA Primary School"
+    assert session.scalar(select(func.count(PolicyVersion.id))) == 1
+    assert client.get("/setup").headers["Location"] == "/login"
+
+
+def test_first_run_rejects_a_weak_password_and_keeps_the_input(
+    client: FlaskClient, session: Session
+) -> None:
+    response = client.post(
+        "/setup",
+        data={
+            "school": "Thorner's",
+            "name": "Helen Carter",
+            "email": "head@thorners.example",
+            "password": "short",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "at least 10 characters" in page
+    assert 'value="head@thorners.example"' in page
+    assert session.scalar(select(func.count(StaffMember.id))) == 0
+
+
+def add_staff(client: FlaskClient, **overrides: str) -> Any:
+    data = {
+        "name": "Nguyễn Thị Ánh",
+        "email": "anh@school.example",
+        "category": "supply_staff",
+        "starts_on": ["1", "9", "2026"],
+    }
+    data.update(overrides)
+    return client.post("/console/staff/new", data=data)
+
+
+def setup_path(page: str) -> str:
+    start = page.index("/setup/")
+    return page[start : page.index("<", start)]
+
+
+def test_headteacher_adds_staff_and_gets_a_one_time_set_up_link(
+    as_headteacher: FlaskClient, session: Session
+) -> None:
+    response = add_staff(as_headteacher)
+    assert response.status_code == 201
+    path = setup_path(response.get_data(as_text=True))
+    member = session.scalars(
+        select(StaffMember).where(StaffMember.email == "anh@school.example")
+    ).one()
+    assert member.password_hash is None
+    assert member.starts_on.isoformat() == "2026-09-01"
+    as_headteacher.post("/logout")
+    assert as_headteacher.get(path).status_code == 200
+    chosen = as_headteacher.post(path, data={"password": "a long new password"})
+    assert chosen.status_code == 303
+    assert "Nguyễn Thị Ánh" in as_headteacher.get("/").get_data(as_text=True)
+    as_headteacher.post("/logout")
+    assert as_headteacher.get(path).status_code == 400
+
+
+def test_set_up_link_expires(as_headteacher: FlaskClient, clock: FixedClock) -> None:
+    path = setup_path(add_staff(as_headteacher).get_data(as_text=True))
+    as_headteacher.post("/logout")
+    clock.advance(hours=73)
+    response = as_headteacher.get(path)
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+
+
+def test_adding_staff_with_an_email_in_use_re_renders_with_an_error(
+    as_headteacher: FlaskClient, staff: StaffMember
+) -> None:
+    response = add_staff(as_headteacher, email=staff.email)
+    assert response.status_code == 400
+    assert "There is already an account" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"starts_on": ["31", "2", "2026"]},
+        {"email": "not-an-email"},
+        {"category": "janitor"},
+        {"name": ""},
+    ],
+    ids=["impossible-date", "bad-email", "unknown-category", "no-name"],
+)
+def test_adding_staff_with_bad_input_re_renders_with_errors(
+    as_headteacher: FlaskClient, session: Session, overrides: dict[str, str]
+) -> None:
+    response = add_staff(as_headteacher, **overrides)
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True)
+    assert (
+        session.scalar(
+            select(func.count(StaffMember.id)).where(StaffMember.email == "anh@school.example")
+        )
+        == 0
+    )
+
+
+def test_changing_password_ends_other_sessions(app: Flask, staff: StaffMember) -> None:
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, staff.email, PASSWORD)
+    sign_in(phone, staff.email, PASSWORD)
+    response = laptop.post(
+        "/account/password", data={"current": PASSWORD, "password": "a brand new password"}
+    )
+    assert response.status_code == 303
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").headers["Location"].startswith("/login")
+
+
+def test_copied_session_cookie_stops_working_after_sign_out(app: Flask, staff: StaffMember) -> None:
+    browser = app.test_client()
+    sign_in(browser, staff.email, PASSWORD)
+    cookie = browser.get_cookie("session")
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/").status_code == 200
+    browser.post("/logout")
+    assert thief.get("/").headers["Location"].startswith("/login")
+
+
+def test_change_password_with_wrong_current_password_shows_an_error(as_staff: FlaskClient) -> None:
+    response = as_staff.post(
+        "/account/password", data={"current": "wrong one here", "password": "a brand new password"}
+    )
+    assert response.status_code == 400
+    assert "Your current password is not right." in response.get_data(as_text=True)
+
+
+def test_staff_can_be_signed_in_by_id_only_with_the_current_session_token(
+    client: FlaskClient, session: Session, staff: StaffMember
+) -> None:
+    sign_in_as(client, staff)
+    staff.session_token = "changed"
+    session.commit()
+    assert client.get("/").headers["Location"].startswith("/login")

@@ -1,0 +1,192 @@
+"""Shared fixtures: one migrated database per run, a rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session
+
+from elearn import create_app
+from elearn.accounts.models import Role, School, StaffMember
+from elearn.clock import FixedClock
+from elearn.config import REPO_CONTENT_DIR
+from elearn.content.loader import load_course
+from elearn.content.schema import Course
+from elearn.db import get_db, make_engine
+from elearn.migrate import upgrade
+from elearn.versions.models import PolicyVersion
+from tests.factories import make_member, make_school, make_version
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("ELEARN_ENV", "testing")
+
+
+def require_or_skip(reason: str) -> None:
+    """Skip with a reason; with ELEARN_REQUIRE_BROWSER=1 (as in CI) a missing part is a failure."""
+    if os.environ.get("ELEARN_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"required for this run but missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return load_course(REPO_CONTENT_DIR)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def app_config(database_url: str, course: Course, clock: FixedClock) -> dict[str, Any]:
+    return {
+        "ENVIRONMENT": "testing",
+        "DATABASE_URL": database_url,
+        "COURSE": course,
+        "CLOCK": clock,
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "https://training.school.example",
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], engine: Engine) -> Iterator[Flask]:
+    app = create_app(app_config)
+    database = get_db(app)
+    database.engine.dispose()
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        with database.bound_to(connection):
+            yield app
+        transaction.rollback()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    # No app context here: requests must push their own, so each gets a fresh session.
+    session = get_db(app).session()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def school(session: Session, course: Course) -> School:
+    school = make_school(session)
+    make_version(session, school, course)
+    session.commit()
+    return school
+
+
+@pytest.fixture
+def version(session: Session, school: School) -> PolicyVersion:
+    return session.query(PolicyVersion).filter_by(school_id=school.id).one()
+
+
+@pytest.fixture
+def headteacher(session: Session, school: School) -> StaffMember:
+    member = make_member(session, school, role=Role.HEADTEACHER, name="Helen Carter")
+    session.commit()
+    return member
+
+
+@pytest.fixture
+def staff(session: Session, school: School, headteacher: StaffMember) -> StaffMember:
+    member = make_member(session, school, name="Amelia Hart")
+    session.commit()
+    return member
+
+
+def sign_in_as(client: FlaskClient, member: StaffMember) -> None:
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = member.get_id()
+        flask_session["_fresh"] = True
+
+
+@pytest.fixture
+def as_staff(client: FlaskClient, staff: StaffMember) -> FlaskClient:
+    sign_in_as(client, staff)
+    return client
+
+
+@pytest.fixture
+def as_headteacher(client: FlaskClient, headteacher: StaffMember) -> FlaskClient:
+    sign_in_as(client, headteacher)
+    return client
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """Use as `with count_queries() as counter: ...`, then read counter.count."""
+
+    class Counter:
+        def __init__(self) -> None:
+            self.count = 0
+            self.statements: list[str] = []
+
+    @contextmanager
+    def counting() -> Iterator[Counter]:
+        counter = Counter()
+        engine = get_db(app).session_factory.kw["bind"]
+        target = engine.engine if hasattr(engine, "engine") else engine
+
+        def before(*args: Any) -> None:
+            counter.count += 1
+            counter.statements.append(str(args[2]))
+
+        event.listen(target, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(target, "before_cursor_execute", before)
+
+    return counting
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+__all__ = ["NOW", "Path", "create_engine", "csrf_token_from", "require_or_skip", "sign_in_as"]

@@ -22,7 +22,9 @@ def content() -> None:
     pass
 
 
-@content.command("import-policy")
+@content.command(
+    "import-policy", short_help="Make the structured policy file from a policy document."
+)
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -70,11 +72,13 @@ def read_text_file(path: Path) -> str:
 
 
 def _source_name(source: Path, out: Path) -> str:
-    """The source as the policy file's header names it: relative to the file, with '/'."""
+    """The source as the policy file's header names it: its path from the file's folder when it
+    is inside that folder (source/social-networking-policy.txt), otherwise its name alone."""
     try:
-        return Path(os.path.relpath(source, out.parent)).as_posix()
-    except ValueError:  # on another drive (Windows): the name alone
+        relative = Path(os.path.relpath(source, out.parent)).as_posix()
+    except ValueError:  # on another drive (Windows)
         return source.name
+    return source.name if relative.startswith("../") else relative
 
 
 def _print_summary(policy: Policy, out: Path) -> None:

@@ -117,10 +117,17 @@ def load_course(content_dir: str | Path) -> Course:
     if course_data is None:
         raise ContentError(problems)
     reader.unknown_keys(
-        course_data, {"title", "policy", "pass_mark", "assessment_size", "lessons"}, "course.yaml"
+        course_data,
+        {"title", "policy", "policy_source", "pass_mark", "assessment_size", "lessons"},
+        "course.yaml",
     )
     title = reader.text(course_data, "title")
     policy_name = reader.text(course_data, "policy")
+    policy_source = reader.text(course_data, "policy_source", required=False)
+    if policy_source and not (root / policy_source).is_file():
+        reader.problem(
+            course_data.line_of("policy_source"), f"policy document '{policy_source}' not found"
+        )
     pass_mark = reader.integer(course_data, "pass_mark", 80, 1, 100)
     assessment_size = reader.integer(course_data, "assessment_size", 12, 1, 200)
     lesson_ids = reader.texts(course_data, "lessons")
@@ -162,6 +169,7 @@ def load_course(content_dir: str | Path) -> Course:
         lessons=tuple(lessons),
         policy_file=policy_name,
         policy_text=(root / policy_name).read_text(encoding="utf-8"),
+        policy_source=policy_source,
     )
 
 

@@ -70,29 +70,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _ENDS_SENTENCE = re.compile(r"[.!?][’”'\")\]]*$")
 _TABLE_GAP = re.compile(r"\s{3,}")
 _MINOR_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "but",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "nor",
-        "of",
-        "on",
-        "or",
-        "per",
-        "the",
-        "to",
-        "via",
-        "who",
-        "with",
-    ]
+    {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on"}
+    | {"or", "per", "the", "to", "via", "who", "with"}
 )
 _MONTHS = (
     "january",
@@ -215,6 +194,8 @@ def month_of(text: str) -> str | None:
     """The ISO month of a printed date: "November 2023", "Sept 2024", "14/03/2025" -> "2025-03"."""
     if match := re.search(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})\b", text):
         month, year = int(match[2]), match[3]
+    elif match := re.search(r"\b((?:19|20)\d{2})-(\d{1,2})\b", text):
+        month, year = int(match[2]), match[1]
     elif match := re.search(r"\b(\d{1,2})[/.-]((?:19|20)\d{2})\b", text):
         month, year = int(match[1]), match[2]
     elif match := _YEAR.search(text):
@@ -259,9 +240,12 @@ def _and_list(items: list[str]) -> str:
 
 
 def _read_lines(text: str) -> list[_Line]:
-    """The text's lines without blanks, page numbers or running headers, each marked if a break
-    came before it. The lines before the first heading or clause (the title page) are kept whole."""
-    raws = [raw.expandtabs(8).rstrip() for raw in text.replace("\r\n", "\n").splitlines()]
+    """The text's lines, less blank lines, page numbers and running headers.
+
+    Each line notes whether a break came before it. The title page (the lines before the first
+    heading or clause) is kept whole, so a school name repeated as a page header is still found.
+    """
+    raws = [raw.expandtabs(8).rstrip() for raw in text.splitlines()]
     texts = [" ".join(raw.split()) for raw in raws]
     body_start = next((index for index, text in enumerate(texts) if _opens_body(text)), len(texts))
     front = {text for text in texts[:body_start] if text}
@@ -369,6 +353,9 @@ class _SectionDraft:
     is_appendices: bool = False
     subsections: list[_SubsectionDraft] = field(default_factory=list)
 
+    def clauses_drafted(self) -> list[_ClauseDraft]:
+        return [clause for sub in self.subsections for clause in sub.clauses]
+
 
 @dataclass
 class _TableDraft:
@@ -387,7 +374,44 @@ class _TableDraft:
         self.cells = []
 
 
+@dataclass
+class _SlipDraft:
+    """The declaration slip: its statement, then the form, then where to return it."""
+
+    title: str
+    paragraphs: list[tuple[bool, list[str]]] = field(default_factory=list)  # (is the note, lines)
+    after_form: bool = False
+    at_break: bool = False
+
+    def add(self, line: _Line) -> None:
+        text = line.text
+        if _FORM_LINE.search(text):  # "Name (please print) .....": the form, not the policy
+            self.after_form = self.at_break = True
+            return
+        is_request = text.lower().startswith("please")
+        last = self.paragraphs[-1][1] if self.paragraphs else None
+        if (
+            last is None
+            or self.at_break
+            or (line.after_break and not _continues(text))
+            or (is_request and _ends_sentence(last[-1]))
+        ):
+            self.paragraphs.append((self.after_form or is_request, []))
+        self.paragraphs[-1][1].append(text)
+        self.at_break = False
+
+    def build(self) -> Declaration:
+        paragraphs = [(is_note, _join_all(lines)) for is_note, lines in self.paragraphs]
+        text = " ".join(text for is_note, text in paragraphs if not is_note)
+        note = " ".join(text for is_note, text in paragraphs if is_note)
+        if not text:
+            raise PolicyImportError(f"The ‘{self.title}’ slip has no statement for staff to sign.")
+        return Declaration(title=self.title, text=text, return_note=note or None)
+
+
 class _Importer:
+    """Reads the lines in order, filling in the section, subsection and clause being read."""
+
     def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
         self.index = 0
@@ -403,9 +427,7 @@ class _Importer:
         self.number_counts: Counter[str] = Counter()
         self.last_numbers: dict[str, int] = {}
         self.section_numbers: Counter[str] = Counter()
-        self.declaration: list[tuple[bool, list[str]]] | None = None  # (is return note, pieces)
-        self.declaration_title = ""
-        self.after_form = False
+        self.slip: _SlipDraft | None = None
 
     # The document -------------------------------------------------------------------------------
 
@@ -423,7 +445,8 @@ class _Importer:
             self.index = index
             self._read(self.lines[index])
         self._close_table()
-        if self.declaration is None:
+        slip = self.slip
+        if slip is None:
             raise PolicyImportError(
                 "No declaration slip was found: the policy should end with a 'Declaration of "
                 "receipt' for staff to sign."
@@ -451,12 +474,13 @@ class _Importer:
                 )
                 for section in self.sections
             ),
-            declaration=self._build_declaration(),
+            declaration=slip.build(),
             dates=tuple(self.dates),
             warnings=tuple(warning for _, warning in sorted(self.warnings, key=lambda w: w[0])),
         )
 
     def _front_matter(self, lines: list[_Line]) -> tuple[str, str]:
+        """The school's name (the line that names a school) and the policy's title (the rest)."""
         school = ""
         titles: list[str] = []
         for line in lines:
@@ -516,15 +540,12 @@ class _Importer:
 
     def _read(self, line: _Line) -> None:
         text = line.text
-        if self.declaration is not None and not (
-            _SECTION.fullmatch(text) or _APPENDIX.fullmatch(text)
-        ):
-            self._declaration_line(line)
+        if self.slip is not None and not (_SECTION.fullmatch(text) or _APPENDIX.fullmatch(text)):
+            self.slip.add(line)
             return
         if _DECLARATION.match(text) and _is_heading(text, 8) and self._starts_fresh(line):
             self._close_table()
-            self.declaration = []
-            self.declaration_title = text
+            self.slip = _SlipDraft(text)
             return
         if (section := _SECTION.fullmatch(text)) and (
             section["title"] is None or _is_heading(section["title"], 14)
@@ -546,7 +567,7 @@ class _Importer:
         if bullet := _BULLET.match(text):
             self._bullet(text[bullet.end() :])
             return
-        if self.table is not None and self._table_line(line):
+        if self.table is not None and self._table_line(self.table, line):
             return
         if self._starts_table(line) or self._starts_appendix_item(line):
             return
@@ -566,7 +587,7 @@ class _Importer:
 
     # Headings -----------------------------------------------------------------------------------
 
-    def _start_section(self, number: str, title: str, heading: str) -> None:
+    def _start_section(self, number: str, title: str, heading: str) -> _SectionDraft:
         self._close_table()
         self.clause = None
         self.subsection = None
@@ -593,6 +614,7 @@ class _Importer:
             )
         self.section = _SectionDraft(section_id, number, heading, title, is_appendices)
         self.sections.append(self.section)
+        return self.section
 
     def _section_id(self, wanted: str) -> str:
         taken = {section.id for section in self.sections}
@@ -618,23 +640,22 @@ class _Importer:
     def _add_subsection(
         self, subsection_id: str, title: str | None, *, is_appendix: bool = False
     ) -> _SubsectionDraft:
-        section = self._current_section(subsection_id.split(".")[0])
+        section = self._section_for(subsection_id.split(".")[0])
         self.subsection = _SubsectionDraft(subsection_id, title, is_appendix)
         section.subsections.append(self.subsection)
         return self.subsection
 
-    def _current_section(self, number: str) -> _SectionDraft:
-        if self.section is None:
-            heading = f"Section {number}"
-            self._warn(
-                self.index,
-                "no-section-heading",
-                f"Clause {number} comes before any section heading; it is stored under "
-                f"‘{heading}’.",
-            )
-            self._start_section(number, heading, heading)
-        assert self.section is not None  # noqa: S101 -- set just above
-        return self.section
+    def _section_for(self, number: str) -> _SectionDraft:
+        """The section being read; one named "Section <number>" for text before any heading."""
+        if self.section is not None:
+            return self.section
+        heading = f"Section {number}"
+        self._warn(
+            self.index,
+            "no-section-heading",
+            f"Numbered text comes before any section heading; it is stored under ‘{heading}’.",
+        )
+        return self._start_section(number, heading, heading)
 
     def _subsection_ids(self) -> set[str]:
         return {sub.id for section in self.sections for sub in section.subsections}
@@ -682,7 +703,7 @@ class _Importer:
 
     def _numbered_clause(self, number: str, parts: list[str], text: str) -> None:
         self._close_table()
-        section = self._current_section(parts[0])
+        section = self._section_for(parts[0])
         wanted = parts[0] if len(parts) == 2 else ".".join(parts[:2])
         if self.subsection is None or self.subsection.id != wanted:
             if wanted not in self._subsection_ids():
@@ -695,8 +716,6 @@ class _Importer:
                     "out-of-place-number",
                     f"Clause {number} is printed out of order; it is kept where it appears.",
                 )
-                if self.subsection is None:
-                    self._add_subsection(self._unnumbered_container_id(section), None)
         if section.number is not None and parts[0] != section.number and not section.is_appendices:
             self._warn(
                 self.index,
@@ -714,8 +733,8 @@ class _Importer:
                 f"{_count(times)} clauses are numbered {number}; the {_ordinal(times)} is stored "
                 f"as {clause_id}.",
             )
-        self._add_clause(_ClauseDraft(clause_id, number, _Kind.NUMBERED, self.index))
-        self._add_paragraph(text)
+        clause = self._add_clause(clause_id, number, _Kind.NUMBERED)
+        self._add_paragraph(clause, text)
 
     def _unique_id(self, wanted: str) -> str:
         clause_id, copy = wanted, 1
@@ -724,43 +743,43 @@ class _Importer:
             clause_id = f"{wanted}-{copy}"
         return clause_id
 
-    def _unnumbered_container_id(self, section: _SectionDraft) -> str:
-        taken = self._subsection_ids()
-        return section.id if section.id not in taken else f"{section.id}-{len(taken)}"
-
     # Clauses and blocks -------------------------------------------------------------------------
 
-    def _add_clause(self, clause: _ClauseDraft) -> None:
-        if self.subsection is None:
-            section = self._current_section("1")
-            self._add_subsection(self._unnumbered_container_id(section), None)
-        assert self.subsection is not None  # noqa: S101 -- set just above
-        self.clause_ids.add(clause.id)
-        self.subsection.clauses.append(clause)
-        self.clause = clause
+    def _container(self) -> _SubsectionDraft:
+        """The subsection being read; an untitled one named after the section if there is none."""
+        if self.subsection is not None:
+            return self.subsection
+        section = self._section_for("1")
+        taken = self._subsection_ids()
+        subsection_id = section.id if section.id not in taken else f"{section.id}-{len(taken)}"
+        return self._add_subsection(subsection_id, None)
 
-    def _add_unnumbered(self, kind: _Kind) -> _ClauseDraft:
-        if self.subsection is None:
-            self._add_clause(_ClauseDraft("", None, kind, self.index))  # makes the container
-            assert self.subsection is not None  # noqa: S101 -- made just above
-            self.subsection.clauses.pop()
-        self.subsection.unnumbered += 1
-        clause_id = self._unique_id(f"{self.subsection.id}.p{self.subsection.unnumbered}")
-        clause = _ClauseDraft(clause_id, None, kind, self.index)
-        self._add_clause(clause)
+    def _add_clause(
+        self, clause_id: str, number: str | None, kind: _Kind, title: str | None = None
+    ) -> _ClauseDraft:
+        clause = _ClauseDraft(clause_id, number, kind, self.index, title)
+        self._container().clauses.append(clause)
+        self.clause_ids.add(clause_id)
+        self.clause = clause
         return clause
 
-    def _add_paragraph(self, text: str) -> None:
-        assert self.clause is not None  # noqa: S101 -- callers open a clause first
-        self.clause.blocks.append(_BlockDraft(BlockKind.PARAGRAPH, text=text))
+    def _add_unnumbered(self, kind: _Kind) -> _ClauseDraft:
+        """A clause with no number, stored as its container's ID and .p1, .p2 (README rule)."""
+        container = self._container()
+        container.unnumbered += 1
+        return self._add_clause(
+            self._unique_id(f"{container.id}.p{container.unnumbered}"), None, kind
+        )
+
+    def _add_paragraph(self, clause: _ClauseDraft, text: str) -> None:
+        clause.blocks.append(_BlockDraft(BlockKind.PARAGRAPH, text=text))
         self.is_open = True
 
     def _bullet(self, text: str) -> None:
         self._close_table()
         clause = self.clause
         if clause is None or clause.kind in (_Kind.BULLET, _Kind.DATES):
-            self._add_unnumbered(_Kind.BULLET)
-            self._add_paragraph(text)
+            self._add_paragraph(self._add_unnumbered(_Kind.BULLET), text)
             return
         if clause.last is not None and clause.last.kind is BlockKind.LIST:
             clause.last.items.append(text)
@@ -771,9 +790,10 @@ class _Importer:
     def _date(self, label: str, value: str, text: str) -> None:
         self._close_table()
         self.dates.append(PolicyDate(label, value, month_of(value)))
-        if not self._in_dates():
-            self._add_unnumbered(_Kind.DATES)
-        self._add_paragraph(text)
+        clause = self.clause
+        if clause is None or clause.kind is not _Kind.DATES:
+            clause = self._add_unnumbered(_Kind.DATES)
+        self._add_paragraph(clause, text)
         self.is_open = False
 
     def _text(self, line: _Line) -> None:
@@ -797,10 +817,9 @@ class _Importer:
                 or clause.kind is _Kind.HEADED
             )
         ):
-            self._add_paragraph(line.text)  # more of the same clause: after a list, a table
+            self._add_paragraph(clause, line.text)  # more of the clause: after a list, a table
             return
-        self._add_unnumbered(_Kind.PARAGRAPH)
-        self._add_paragraph(line.text)
+        self._add_paragraph(self._add_unnumbered(_Kind.PARAGRAPH), line.text)
 
     def _starts_appendix_item(self, line: _Line) -> bool:
         """In an appendix, a short line standing apart heads an item: "Computer misuse act 1990"."""
@@ -818,7 +837,7 @@ class _Importer:
         ):
             return False
         clause_id = self._unique_id(f"{self.subsection.id}.{_slug(line.text)}")
-        self._add_clause(_ClauseDraft(clause_id, None, _Kind.HEADED, self.index, title=line.text))
+        self._add_clause(clause_id, None, _Kind.HEADED, title=line.text)
         self.is_open = False
         return True
 
@@ -863,16 +882,15 @@ class _Importer:
             self.table = None
             self.is_open = False
 
-    def _table_line(self, line: _Line) -> bool:
+    def _table_line(self, table: _TableDraft, line: _Line) -> bool:
         """Add a line to the table being read; False when the line is not part of it."""
-        assert self.table is not None  # noqa: S101 -- only called while reading a table
-        if self.table.starts is not None:
-            return self._spaced_table_line(line)
-        table, text = self.table, line.text
+        if table.starts is not None:
+            return self._spaced_table_line(table, table.starts, line)
+        text = line.text
         if table.cells and table.cells[1]:
-            relevance = table.cells[1]
-            if _continues(text) or not _ends_sentence(relevance[-1]):
-                relevance.append(text)
+            second = table.cells[1]
+            if _continues(text) or not _ends_sentence(second[-1]):
+                second.append(text)
                 return True
             if _sentence_start(text) == 0:
                 self._close_table()
@@ -891,16 +909,14 @@ class _Importer:
             table.cells[1].append(text)
         return True
 
-    def _spaced_table_line(self, line: _Line) -> bool:
-        table = self.table
-        assert table is not None
-        assert table.starts is not None
+    def _spaced_table_line(self, table: _TableDraft, starts: list[int], line: _Line) -> bool:
+        """A line of a table laid out with spaces: each piece goes in the column it sits under."""
         pieces = [
             (match.start(), " ".join(match[0].split()))
             for match in re.finditer(r"\S+(?: {1,2}\S+)*", line.raw)
         ]
         columns = [
-            max((k for k, start in enumerate(table.starts) if start <= position + 2), default=0)
+            max((k for k, start in enumerate(starts) if start <= position + 2), default=0)
             for position, _ in pieces
         ]
         row_done = (
@@ -918,42 +934,10 @@ class _Importer:
         if 0 in columns and table.cells and any(table.cells[1:]):
             table.flush()
         if not table.cells:
-            table.cells = [[] for _ in table.starts]
+            table.cells = [[] for _ in starts]
         for column, (_, text) in zip(columns, pieces, strict=True):
             table.cells[column].append(text)
         return True
-
-    # The declaration slip -----------------------------------------------------------------------
-
-    def _declaration_line(self, line: _Line) -> None:
-        assert self.declaration is not None  # noqa: S101 -- only called inside the slip
-        if _FORM_LINE.search(line.text):
-            self.after_form = True
-            self.declaration.append((True, []))  # what follows the form is a note
-            return
-        paragraphs = self.declaration
-        is_request = line.text.lower().startswith("please")
-        if (
-            not paragraphs
-            or not paragraphs[-1][1]
-            or (line.after_break and not _continues(line.text))
-            or (is_request and _ends_sentence(paragraphs[-1][1][-1]))
-        ):
-            is_note = self.after_form or is_request
-            if paragraphs and not paragraphs[-1][1]:
-                paragraphs.pop()
-            paragraphs.append((is_note, []))
-        paragraphs[-1][1].append(line.text)
-
-    def _build_declaration(self) -> Declaration:
-        paragraphs = [(is_note, _join_all(pieces)) for is_note, pieces in self.declaration or []]
-        text = " ".join(text for is_note, text in paragraphs if not is_note and text)
-        note = " ".join(text for is_note, text in paragraphs if is_note and text)
-        if not text:
-            raise PolicyImportError(
-                f"The ‘{self.declaration_title}’ slip has no statement for staff to sign."
-            )
-        return Declaration(title=self.declaration_title, text=text, return_note=note or None)
 
     # After reading ------------------------------------------------------------------------------
 
@@ -963,12 +947,14 @@ class _Importer:
         The dates are formal, and so are unnumbered paragraphs after the policy's last numbered
         clause (the closing statements): they teach nothing and need no question.
         """
+        for section in self.sections:
+            for clause in section.clauses_drafted():
+                clause.is_formal = clause.kind is _Kind.DATES
         body = [section for section in self.sections if not section.is_appendices]
         numbered = [
             clause
             for section in body
-            for sub in section.subsections
-            for clause in sub.clauses
+            for clause in section.clauses_drafted()
             if clause.kind is _Kind.NUMBERED
         ]
         final = numbered[-1] if numbered else None
@@ -979,7 +965,7 @@ class _Importer:
                 before: _ClauseDraft | None = None
                 for clause in [*sub.clauses, None]:
                     if clause is not None and clause.kind is not _Kind.NUMBERED:
-                        clause.is_formal = after_final or clause.kind is _Kind.DATES
+                        clause.is_formal = clause.is_formal or after_final
                         run.append(clause)
                         continue
                     if run:
@@ -990,19 +976,17 @@ class _Importer:
     def _warn_unnumbered(
         self, sub: _SubsectionDraft, before: _ClauseDraft | None, run: list[_ClauseDraft]
     ) -> None:
-        if len(run) > 1:
-            found = f"{_count(len(run))} paragraphs {{place}} have no clause numbers; they are"
-        else:
-            found = "A paragraph {place} has no clause number; it is"
         place = f"after clause {before.number}" if before else f"in {sub.id} {sub.title or ''}"
-        formal = (
-            ", and marked as formal text that needs no questions"
-            if all(clause.is_formal for clause in run)
-            else ""
-        )
+        place = place.strip()
         stored = _and_list([clause.id for clause in run])
-        message = found.format(place=place.strip())
-        self._warn(run[0].position, "unnumbered-clause", f"{message} stored as {stored}{formal}.")
+        if len(run) > 1:
+            message = f"{_count(len(run))} paragraphs {place} have no clause numbers; they are"
+        else:
+            message = f"A paragraph {place} has no clause number; it is"
+        message = f"{message} stored as {stored}"
+        if all(clause.is_formal for clause in run):
+            message += ", and marked as formal text that needs no questions"
+        self._warn(run[0].position, "unnumbered-clause", f"{message}.")
 
 
 def import_policy(text: str, *, version: str | None = None) -> Policy:

@@ -216,6 +216,7 @@ class Course:
     lessons: tuple[Lesson, ...]
     policy_file: str = ""
     policy_text: str = ""  # the policy file as it stands, recorded with each published version
+    policy_source: str = ""  # the policy document it was imported from, if shipped alongside
     _questions: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -7,6 +7,7 @@ declarations, certificates and statuses are real ones.
 from __future__ import annotations
 
 import random
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,8 +53,10 @@ STAFF = (
 
 
 def _email(name: str) -> str:
-    first, *rest = name.split()
-    ascii_name = "".join(ch for ch in f"{first}.{rest[-1] if rest else ''}" if ch.isascii())
+    """first.last@domain, with accents dropped: "Siân Ó Súilleabháin" -> sian.suilleabhain."""
+    first, *rest = name.translate(str.maketrans("Łł", "Ll")).split()
+    plain = unicodedata.normalize("NFKD", f"{first}.{rest[-1] if rest else ''}")
+    ascii_name = "".join(ch for ch in plain if ch.isascii())
     return f"{ascii_name.lower().strip('.')}@{DEMO_DOMAIN}"
 
 

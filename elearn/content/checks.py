@@ -131,9 +131,7 @@ def _check_bias(course: Course) -> list[ContentProblem]:
         )
         position, count = positions.most_common(1)[0]
         if count / len(single) > MAX_SHARE_IN_ONE_POSITION:
-            example = next(
-                q for q in single if q.options[position - 1].is_correct
-            )
+            example = next(q for q in single if q.options[position - 1].is_correct)
             file, line = _question_place(example)
             problems.append(
                 ContentProblem(
@@ -162,7 +160,9 @@ def _check_policy_matches_source(course: Course, content_dir: Path) -> list[Cont
     try:
         imported = import_policy(source.read_text(encoding="utf-8"), version=course.policy.version)
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        return [ContentProblem(course.policy_source, 1, f"cannot read the policy document: {error}")]
+        return [
+            ContentProblem(course.policy_source, 1, f"cannot read the policy document: {error}")
+        ]
     expected = {clause.id: clause for clause in imported.clauses}
     problems = []
     for clause in course.policy.clauses:
@@ -176,7 +176,9 @@ def _check_policy_matches_source(course: Course, content_dir: Path) -> list[Cont
             )
         else:
             continue
-        problems.append(ContentProblem(course.policy_file, _clause_line(course, clause.id), message))
+        problems.append(
+            ContentProblem(course.policy_file, _clause_line(course, clause.id), message)
+        )
     problems += [
         ContentProblem(
             course.policy_file, 1, f"clause {clause_id} of the policy document is missing here"

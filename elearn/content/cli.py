@@ -72,8 +72,11 @@ def read_text_file(path: Path) -> str:
 
 
 def _source_name(source: Path, out: Path) -> str:
-    """The source as the policy file's header names it: its path from the file's folder when it
-    is inside that folder (source/social-networking-policy.txt), otherwise its name alone."""
+    """How the policy file's header names its source.
+
+    The path from the file's folder when the source is inside it ("source/policy.txt"), otherwise
+    the file name alone, so that no one's own folders are written into the content.
+    """
     try:
         relative = Path(os.path.relpath(source, out.parent)).as_posix()
     except ValueError:  # on another drive (Windows)

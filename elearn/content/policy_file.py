@@ -201,7 +201,9 @@ class _Reader:
             return []
         return list(zip(value, value.item_lines, strict=True))
 
-    def line_texts(self, value: Any, line: int, what: str) -> tuple[str, ...]:
+    def line_texts(
+        self, value: Any, line: int, what: str, *, may_be_empty: bool = False
+    ) -> tuple[str, ...]:
         if not isinstance(value, LineList):
             self.problem(line, f"{what} should be a list")
             return ()
@@ -210,7 +212,7 @@ class _Reader:
             if (
                 item is None
                 or isinstance(item, bool | LineDict | LineList)
-                or not str(item).strip()
+                or not (may_be_empty or str(item).strip())
             ):
                 self.problem(item_line, f"each item of {what} should be a line of text")
                 continue
@@ -353,7 +355,9 @@ class _Reader:
             self.problem(line, "'table' should be a list of rows, the header first")
             return ()
         rows = tuple(
-            self.line_texts(row, row_line, "a table row") if isinstance(row, LineList) else ()
+            self.line_texts(row, row_line, "a table row", may_be_empty=True)
+            if isinstance(row, LineList)
+            else ()
             for row, row_line in zip(value, value.item_lines, strict=True)
         )
         for row, row_line in zip(rows, value.item_lines, strict=True):

@@ -12,7 +12,7 @@ import pytest
 from elearn.config import REPO_CONTENT_DIR
 from elearn.content.checks import check_course, coverage
 from elearn.content.loader import load_course
-from elearn.content.schema import Course, Option, Question
+from elearn.content.schema import Course, Question
 from tests.unit.test_assessment import make_course
 
 

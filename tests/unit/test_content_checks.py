@@ -70,8 +70,8 @@ def test_a_policy_file_edited_by_hand_fails_against_the_policy_document(content:
         if row.strip() in ("- id: 2.4.3", "- id: '2.4.3'")
     )
     assert found == [
-        f"policy/social-networking-policy.yaml:{line}: clause 2.4.3 differs from the policy document "
-        "policy/source/social-networking-policy.txt: quote the policy word for word "
+        f"policy/social-networking-policy.yaml:{line}: clause 2.4.3 differs from the policy "
+        "document policy/source/social-networking-policy.txt: quote the policy word for word "
         "(re-run `elearn content import-policy`)"
     ]
 

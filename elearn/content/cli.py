@@ -1,4 +1,4 @@
-"""The `elearn content` commands, starting with `import-policy`.
+"""The `elearn content` commands: `import-policy`, `check` and `report`.
 
 They work on files alone and need no app, so they run even when the content folder has a problem
 that would stop the app starting. Each command is a plain click command added to the `content`
@@ -7,14 +7,19 @@ group; failures are one plain line and exit code 1.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import click
 
+from elearn.config import REPO_CONTENT_DIR
+from elearn.content.checks import check_course, coverage
+from elearn.content.errors import ContentError
+from elearn.content.loader import load_course
 from elearn.content.policy_file import policy_to_yaml
 from elearn.content.policy_import import PolicyImportError, import_policy
-from elearn.content.schema import Policy
+from elearn.content.schema import Course, Policy
 
 
 @click.group(name="content", help="Check, report on and import the course content.")
@@ -98,3 +103,82 @@ def _print_summary(policy: Policy, out: Path) -> None:
     click.echo(f"{len(policy.warnings)} warnings:")
     for warning in policy.warnings:
         click.echo(f"  {warning.code}: {warning.message}")
+
+
+def _content_dir(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    return Path(os.environ.get("ELEARN_CONTENT_DIR") or REPO_CONTENT_DIR)
+
+
+def _load(content_dir: Path) -> Course:
+    """The course, or every loading problem printed as file:line and exit code 1."""
+    try:
+        return load_course(content_dir)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.exceptions.Exit(1) from error
+
+
+CONTENT_DIR_OPTION = click.option(
+    "--content-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The content folder. Default: ELEARN_CONTENT_DIR, or the content/ shipped with elearn.",
+)
+
+
+@content.command("check")
+@CONTENT_DIR_OPTION
+def check_command(content_dir: Path | None) -> None:
+    """Check the course: every problem is printed as file:line: message."""
+    folder = _content_dir(content_dir)
+    course = _load(folder)
+    problems = check_course(course, folder)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.exceptions.Exit(1)
+    questions = sum(len(lesson.questions) for lesson in course.lessons)
+    click.echo(
+        f"The course is ready: {len(course.lessons)} lessons, {questions} assessment questions, "
+        f"{len(course.policy.clauses)} clauses all taught."
+    )
+    for warning in course.policy.warnings:
+        click.echo(f"Policy warning: {warning.message}")
+
+
+@content.command("report")
+@CONTENT_DIR_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
+def report_command(content_dir: Path | None, as_json: bool) -> None:
+    """Print which lessons teach and which questions test each clause of the policy."""
+    course = _load(_content_dir(content_dir))
+    rows = coverage(course)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "policy_file": course.policy_file,
+                    "lesson_count": len(course.lessons),
+                    "question_count": sum(len(lesson.questions) for lesson in course.lessons),
+                    "clauses": [
+                        {
+                            "id": row.clause_id,
+                            "lessons": list(row.lessons),
+                            "questions": list(row.questions),
+                        }
+                        for row in rows
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    width = max(len(row.clause_id) for row in rows)
+    click.echo(f"{'Clause':<{width}}  Lessons  Questions  Taught in")
+    for row in rows:
+        lessons = ", ".join(row.lessons) or "NOT TAUGHT"
+        count = str(len(row.questions)) if row.questions else ("formal" if row.is_formal else "0")
+        click.echo(f"{row.clause_id:<{width}}  {len(row.lessons):>7}  {count:>9}  {lessons}")

@@ -831,6 +831,7 @@ class _Importer:
             or not self._starts_fresh(line)
             or following is None
             or _continues(following.text)
+            or _is_heading(following.text, 10)  # the item's text, not another heading
             or _NUMBERED.fullmatch(following.text)
             or _SECTION.fullmatch(following.text)
             or _APPENDIX.fullmatch(following.text)

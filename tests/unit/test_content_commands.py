@@ -1,0 +1,71 @@
+"""`elearn content check` and `elearn content report`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from elearn.config import REPO_CONTENT_DIR
+from elearn.content.cli import content
+from elearn.content.loader import load_course
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(content, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_passes_on_the_shipped_content() -> None:
+    code, out, err = run("check", "--content-dir", str(REPO_CONTENT_DIR))
+    assert (code, err) == (0, "")
+    assert out.startswith("The course is ready: 11 lessons")
+    assert "Two clauses are numbered 1.2.3" in out
+
+
+def test_check_fails_with_file_and_line_on_broken_content(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(REPO_CONTENT_DIR, folder)
+    lesson = folder / "lessons/social-contact.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("clauses: [2.6.2]", "clauses: [9.9.9]", 1), encoding="utf-8")
+    line = text[: text.index("clauses: [2.6.2]")].count("\n") + 1
+    code, out, err = run("check", "--content-dir", str(folder))
+    assert code == 1
+    assert err == f"lessons/social-contact.yaml:{line}: clause '9.9.9' is not in the policy\n"
+    assert "ready" not in out
+
+
+def test_check_fails_on_a_rule_that_loading_allows(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(REPO_CONTENT_DIR, folder)
+    lesson = folder / "lessons/social-contact.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("clauses: [2.6.1, 2.6.2, 2.6.3]", "clauses: [2.6.1, 2.6.2]", 1))
+    code, _, err = run("check", "--content-dir", str(folder))
+    assert code == 1
+    assert "clause 2.6.3 is taught by no lesson" in err
+
+
+def test_report_json_lists_every_clause_in_policy_order() -> None:
+    code, out, _ = run("report", "--json", "--content-dir", str(REPO_CONTENT_DIR))
+    data = json.loads(out)
+    course = load_course(REPO_CONTENT_DIR)
+    assert code == 0
+    assert data["policy_file"] == "policy/social-networking-policy.yaml"
+    assert data["lesson_count"] == len(course.lessons)
+    assert data["question_count"] == sum(len(lesson.questions) for lesson in course.lessons)
+    assert [row["id"] for row in data["clauses"]] == [c.id for c in course.policy.clauses]
+    row = next(row for row in data["clauses"] if row["id"] == "2.3.4")
+    assert row["lessons"] == ["safer-online-behaviour"]
+    assert row["questions"]
+
+
+def test_report_table_has_a_row_per_clause() -> None:
+    code, out, _ = run("report", "--content-dir", str(REPO_CONTENT_DIR))
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split() == ["Clause", "Lessons", "Questions", "Taught", "in"]
+    assert len(lines) == 1 + len(load_course(REPO_CONTENT_DIR).policy.clauses)

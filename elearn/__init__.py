@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from elearn import db, errors, security
 from elearn._version import __version__
-from elearn.clock import SystemClock, long_date
+from elearn.clock import SystemClock, long_date, school_time
 from elearn.config import TESTING, load_config, resolve_secret_key
 from elearn.content.loader import load_course
 
@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None, *, for_cli: bool = False) -
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["school_time"] = school_time
     db.init_app(app)
     csrf.init_app(app)
     WTFormsHelpers(app)

@@ -25,7 +25,7 @@ from elearn.db import get_db, get_session
 from elearn.demo import build_demo
 from elearn.errors import DomainError
 from elearn.migrate import upgrade
-from elearn.versions.service import record_version
+from elearn.versions.service import record_initial_version
 from elearn.web import get_clock, get_course
 
 P = ParamSpec("P")
@@ -70,7 +70,7 @@ def _record_policy_version() -> None:
     session = get_session()
     school = accounts.get_school(session)
     if school is not None:
-        record_version(session, school, get_course(), get_clock().now())
+        record_initial_version(session, school, get_course(), get_clock().now())
         session.commit()
 
 

@@ -26,6 +26,12 @@ def long_date(value: date | datetime) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def school_time(moment: datetime) -> str:
+    """'24 November 2026, 10:00': the date and clock time in the school's time zone."""
+    local = moment.astimezone(SCHOOL_TIMEZONE)
+    return f"{long_date(local.date())}, {local:%H:%M}"
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -20,7 +20,7 @@ from elearn.certificates.service import sign_declaration
 from elearn.clock import school_date
 from elearn.content.schema import Course
 from elearn.training import service as training
-from elearn.versions.service import record_version
+from elearn.versions.service import record_initial_version
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo.example.org"
@@ -86,7 +86,7 @@ def _walk(
     school = accounts.get_school(session)
     if school is None:
         return
-    version = record_version(session, school, course, now - timedelta(days=2000))
+    version = record_initial_version(session, school, course, now - timedelta(days=2000))
     start = now - timedelta(days=max(person.started_days_ago, 0))
     if person.signed_days_ago is not None:
         start = now - timedelta(days=person.signed_days_ago + 1)
@@ -119,7 +119,7 @@ def build_demo(session: Session, course: Course, now: datetime, base_url: str) -
     school = accounts.get_school(session) or accounts.create_school(
         session, course.policy.school, now
     )
-    record_version(session, school, course, now - timedelta(days=2000))
+    record_initial_version(session, school, course, now - timedelta(days=2000))
     rng = random.Random(2026)  # noqa: S311 - a repeatable demo, not a secret
     people: list[tuple[str, Role, DemoPerson | None]] = [
         ("Helen Carter", Role.HEADTEACHER, None),

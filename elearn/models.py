@@ -1,22 +1,46 @@
 """Every area's models, imported together so Alembic and the tests see one metadata."""
 
-from elearn.accounts.models import Category, Role, School, SetupLink, SignInFailure, StaffMember
+from elearn.accounts.models import (
+    Category,
+    FailureKind,
+    RecoveryCode,
+    Role,
+    School,
+    SetupLink,
+    SignInFailure,
+    StaffMember,
+)
+from elearn.audit.models import AuditEvent, EventKind
 from elearn.certificates.models import Certificate, Declaration
 from elearn.db import Base
-from elearn.training.models import Answer, Attempt, Enrolment, EnrolmentKind, LessonCompletion
-from elearn.versions.models import PolicyVersion
+from elearn.training.models import (
+    Answer,
+    Attempt,
+    AttemptKind,
+    Enrolment,
+    EnrolmentKind,
+    LessonCompletion,
+)
+from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
 
 __all__ = [
     "Answer",
     "Attempt",
+    "AttemptKind",
+    "AuditEvent",
     "Base",
     "Category",
     "Certificate",
+    "ChangeKind",
     "Declaration",
     "Enrolment",
     "EnrolmentKind",
+    "EventKind",
+    "FailureKind",
     "LessonCompletion",
+    "PolicyDraft",
     "PolicyVersion",
+    "RecoveryCode",
     "Role",
     "School",
     "SetupLink",

@@ -1,4 +1,4 @@
-"""What every area's routes share: the course, the clock, the signed-in member, role checks."""
+"""What routes share: the course, the clock, the signed-in member, role checks, audit events."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from flask_wtf import FlaskForm
 
 from elearn.accounts.models import School, StaffMember
 from elearn.accounts.service import get_school
+from elearn.audit.models import EventKind
+from elearn.audit.service import record
 from elearn.clock import Clock
-from elearn.content.schema import Course
+from elearn.content.schema import Course, Policy
 from elearn.db import get_session
-from elearn.errors import DomainError
-from elearn.status import Rules
+from elearn.errors import DomainError, NotFound
+from elearn.security import client_address
+from elearn.versions.service import current_version, version_policy
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,15 +35,6 @@ def get_clock() -> Clock:
     return clock
 
 
-def status_rules() -> Rules:
-    config = current_app.config
-    return Rules(
-        validity_months=config["VALIDITY_MONTHS"],
-        due_soon_days=config["DUE_SOON_DAYS"],
-        induction_days=config["INDUCTION_DAYS"],
-    )
-
-
 def current_member() -> StaffMember:
     member: StaffMember = current_user._get_current_object()  # type: ignore[attr-defined]
     return member
@@ -51,6 +45,17 @@ def current_school() -> School | None:
         g.school = get_school(get_session())
     school: School | None = g.school
     return school
+
+
+def current_policy() -> Policy:
+    """The policy in force at this school, as its current version published it."""
+    if "policy" not in g:
+        school = current_school()
+        if school is None:
+            raise NotFound("This school has not been set up yet.")
+        g.policy = version_policy(current_version(get_session(), school))
+    policy: Policy = g.policy
+    return policy
 
 
 def headteacher_required(view: Callable[P, R]) -> Callable[P, R]:
@@ -75,3 +80,25 @@ def show_form_error(form: FlaskForm, error: DomainError, default_field: str) -> 
 def template_context() -> dict[str, Any]:
     school = current_school()
     return {"school_name": school.name if school else None}
+
+
+def record_event(
+    event: EventKind, subject: str, *, actor: StaffMember | None = None, commit: bool = False
+) -> None:
+    """Add an audit event for this request: by `actor`, or whoever is signed in, from their
+    address, now. The view commits it with its change (or passes `commit=True` if it has none).
+    """
+    if actor is None and current_user.is_authenticated:
+        actor = current_member()
+    session = get_session()
+    record(
+        session,
+        event,
+        actor=actor,
+        subject=subject,
+        address=client_address(),
+        now=get_clock().now(),
+        school=current_school(),
+    )
+    if commit:
+        session.commit()

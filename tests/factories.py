@@ -12,7 +12,7 @@ from elearn.accounts import service as accounts
 from elearn.accounts.models import Category, Role, School, StaffMember
 from elearn.content.schema import Course
 from elearn.versions.models import PolicyVersion
-from elearn.versions.service import record_version
+from elearn.versions.service import record_initial_version
 
 PASSWORD = "correct horse battery staple"
 EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ def make_school(session: Session, name: str = "Thorner's CE VA Primary School") 
 
 
 def make_version(session: Session, school: School, course: Course) -> PolicyVersion:
-    return record_version(session, school, course, EPOCH)
+    return record_initial_version(session, school, course, EPOCH)
 
 
 def make_member(session: Session, school: School, **overrides: Any) -> StaffMember:

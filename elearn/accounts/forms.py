@@ -1,10 +1,16 @@
-"""Sign-in, set-up and password forms. They check shape; the service checks the rules."""
+"""Sign-in, set-up, password and two-step forms. They check shape; the services check rules."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
 from elearn.accounts.service import PASSWORD_MAX_LENGTH
@@ -77,3 +83,47 @@ class FirstRunForm(FlaskForm):
         validators=[InputRequired("Choose a password"), Length(max=PASSWORD_MAX_LENGTH)],
     )
     submit = SubmitField("Set up", widget=GovSubmitInput())
+
+
+class TwoStepSetupForm(FlaskForm):
+    code = StringField(
+        "Code from the app",
+        widget=GovTextInput(),
+        description="The 6-digit code your authenticator app shows for this account.",
+        validators=[InputRequired("Enter the 6-digit code from the app"), Length(max=20)],
+    )
+    submit = SubmitField("Turn on two-step sign-in", widget=GovSubmitInput())
+
+
+class TwoStepCodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        widget=GovTextInput(),
+        description="The 6-digit code your authenticator app shows, or a recovery code.",
+        validators=[InputRequired("Enter the code from your authenticator app"), Length(max=40)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """For changes to two-step sign-in: the password shows it is still the account's owner."""
+
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=PASSWORD_MAX_LENGTH)],
+    )
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class TwoStepRequirementForm(FlaskForm):
+    required = RadioField(
+        "Must headteachers use two-step sign-in?",
+        choices=[
+            SelectChoice("yes", "Yes: a headteacher without it must set it up when they sign in"),
+            SelectChoice("no", "No: each headteacher chooses"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Choose yes or no")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

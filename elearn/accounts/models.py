@@ -1,4 +1,4 @@
-"""Who uses the app: the school, its staff, their set-up links and failed sign-ins."""
+"""Who uses the app: the school, its staff, set-up links, recovery codes and failed sign-ins."""
 
 from __future__ import annotations
 
@@ -50,6 +50,14 @@ class School(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Training rules (see elearn.status): the headteacher sets them on the console.
+    validity_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    due_soon_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    induction_days: Mapped[int] = mapped_column(default=20, server_default="20")
+    renewal_month: Mapped[int | None]
+    renewal_day: Mapped[int | None]
+    # When on, a headteacher without two-step sign-in must set it up before anything else.
+    requires_two_step: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class StaffMember(Base):
@@ -68,7 +76,13 @@ class StaffMember(Base):
     # Part of the Flask-Login id: changing it ends every session signed in with the old one.
     session_token: Mapped[str] = mapped_column(sa.String(64))
     is_archived: Mapped[bool] = mapped_column(default=False)
+    paused_until: Mapped[date | None] = mapped_column(sa.Date)  # on long leave until this date
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Two-step sign-in: the secret is kept from the start of set-up but only counts once a code
+    # confirms it (two_step_enabled_at). The last accepted time step stops a code working twice.
+    two_step_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    two_step_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    two_step_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     school: Mapped[School] = relationship(lazy="raise")
 
@@ -92,6 +106,10 @@ class StaffMember(Base):
     def is_headteacher(self) -> bool:
         return self.role is Role.HEADTEACHER
 
+    @property
+    def has_two_step(self) -> bool:
+        return self.two_step_enabled_at is not None and self.two_step_secret is not None
+
 
 class SetupLink(Base):
     """A one-time, expiring link a new member of staff uses to choose their password."""
@@ -108,6 +126,23 @@ class SetupLink(Base):
     member: Mapped[StaffMember] = relationship(lazy="raise")
 
 
+class RecoveryCode(Base):
+    """A one-time code for two-step sign-in when the phone is not to hand. Only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FailureKind(enum.StrEnum):
+    PASSWORD = "password"  # noqa: S105 - the kind of failure, not a password
+    CODE = "code"  # a wrong two-step code after a right password
+
+
 class SignInFailure(Base):
     """One failed sign-in, kept in the database so throttling holds across server processes."""
 
@@ -117,3 +152,8 @@ class SignInFailure(Base):
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[FailureKind] = mapped_column(
+        enum_column(FailureKind, "failure_kind"),
+        default=FailureKind.PASSWORD,
+        server_default=FailureKind.PASSWORD.value,
+    )

@@ -1,25 +1,51 @@
-"""Sign in and out, first-run set-up, set-up links and changing a password."""
+"""Sign in (with a two-step code where it is on) and out, first-run set-up, set-up links,
+changing a password, and setting up two-step sign-in."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from elearn.accounts import service
-from elearn.accounts.forms import ChangePasswordForm, FirstRunForm, NewPasswordForm, SignInForm
+from elearn.accounts import service, two_step
+from elearn.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmPasswordForm,
+    FirstRunForm,
+    NewPasswordForm,
+    SignInForm,
+    TwoStepCodeForm,
+    TwoStepSetupForm,
+)
+from elearn.accounts.models import StaffMember
+from elearn.audit.models import EventKind
 from elearn.db import get_session
 from elearn.errors import DomainError
 from elearn.security import client_address, is_safe_next
-from elearn.versions.service import record_version
-from elearn.web import current_member, get_clock, get_course, show_form_error
+from elearn.versions.service import record_initial_version
+from elearn.web import (
+    current_member,
+    current_school,
+    get_clock,
+    get_course,
+    headteacher_required,
+    record_event,
+    show_form_error,
+)
 
 auth = Blueprint("auth", __name__)
 accounts = Blueprint("accounts", __name__, url_prefix="/account")
 
 FIRST_RUN_EXEMPT = {"auth.first_run", "public.healthz", "static"}
+# Pages a headteacher may still open while their school requires two-step sign-in they lack.
+TWO_STEP_SETUP_EXEMPT = {"accounts.two_step_settings", "auth.logout", "static"}
+# The Flask session key for a sign-in waiting for its two-step code. While it is there the
+# person is not signed in: Flask-Login's user is not set.
+PENDING = "two_step_pending"
 
 
 @auth.before_app_request
@@ -30,6 +56,40 @@ def send_to_first_run() -> ResponseReturnValue | None:
     if not service.has_headteacher(get_session()):
         return redirect(url_for("auth.first_run"))
     return None
+
+
+@accounts.before_app_request
+def send_to_two_step_setup() -> ResponseReturnValue | None:
+    """A headteacher whose school requires two-step sign-in sets it up before anything else."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in TWO_STEP_SETUP_EXEMPT or endpoint.startswith("public."):
+        return None
+    if current_user.is_authenticated and two_step.must_set_up(current_member(), current_school()):
+        return redirect(url_for("accounts.two_step_settings"))
+    return None
+
+
+def _throttle_limits() -> service.ThrottleLimits:
+    config = current_app.config
+    return service.ThrottleLimits(
+        window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
+        per_account_at_address=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AT_ADDRESS"],
+        per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+        per_account=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+    )
+
+
+def _sign_in(member: StaffMember, event: EventKind = EventKind.SIGN_IN) -> None:
+    """Start a fresh signed-in session: nothing from before sign-in is carried over."""
+    flask_session.clear()
+    login_user(member)
+    record_event(event, member.email, actor=member)
+
+
+def _landing_page(member: StaffMember, next_page: str | None) -> str:
+    if two_step.must_set_up(member, current_school()):
+        return url_for("accounts.two_step_settings")
+    return next_page if next_page and is_safe_next(next_page) else url_for("training.home")
 
 
 @auth.route("/setup", methods=["GET", "POST"])
@@ -51,13 +111,13 @@ def first_run() -> ResponseReturnValue:
             )
             school = service.get_school(session)
             if school is not None:
-                record_version(session, school, get_course(), now)
+                record_initial_version(session, school, get_course(), now)
         except DomainError as error:
             session.rollback()
             show_form_error(form, error, "password")
         else:
+            _sign_in(member)
             session.commit()
-            login_user(member)
             flash("Your school is set up. Add your staff from the console.", "success")
             return redirect(url_for("console.index"), 303)
     return render_template("accounts/first_run.html", form=form), 400 if form.errors else 200
@@ -69,37 +129,99 @@ def login() -> ResponseReturnValue:
     next_page = request.args.get("next")
     if form.validate_on_submit():
         session = get_session()
-        limits = service.ThrottleLimits(
-            window=timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"]),
-            per_account=current_app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
-            per_address=current_app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
-        )
+        now = get_clock().now()
+        email = form.email.data or ""
         try:
             member = service.authenticate(
-                session,
-                form.email.data or "",
-                form.password.data or "",
-                client_address(),
-                get_clock().now(),
-                limits,
+                session, email, form.password.data or "", client_address(), now, _throttle_limits()
             )
         except DomainError as error:
+            if not isinstance(error, service.SignInThrottled):
+                record_event(EventKind.SIGN_IN_FAILED, service.normalise_email(email))
             session.commit()  # keep the failure: it counts towards throttling
             form.email.errors = [error.message]
             return render_template("accounts/login.html", form=form), error.status_code
-        login_user(member)
-        target = next_page if is_safe_next(next_page) else url_for("training.home")
-        return redirect(target or url_for("training.home"), 303)
+        if member.has_two_step:
+            return _ask_for_code(member, now, next_page)
+        _sign_in(member)
+        session.commit()
+        return redirect(_landing_page(member, next_page), 303)
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+def _ask_for_code(member: StaffMember, now: datetime, next_page: str | None) -> ResponseReturnValue:
+    flask_session.clear()
+    flask_session[PENDING] = {
+        "user": member.get_id(),
+        "email": member.email,
+        "since": now.isoformat(),
+        "next": next_page if is_safe_next(next_page) else None,
+    }
+    return redirect(url_for("auth.two_step_sign_in"), 303)
+
+
+@auth.route("/login/two-step", methods=["GET", "POST"])
+def two_step_sign_in() -> ResponseReturnValue:
+    pending: dict[str, Any] | None = flask_session.get(PENDING)
+    if not pending:
+        return redirect(url_for("auth.login"))
+    session = get_session()
+    now = get_clock().now()
+    started_at = datetime.fromisoformat(pending["since"])
+    form = TwoStepCodeForm()
+    try:
+        if not form.validate_on_submit():
+            two_step.pending_member(session, pending["user"], started_at, now, _throttle_limits())
+            return render_template("accounts/two_step_sign_in.html", form=form), (
+                400 if form.errors else 200
+            )
+        result = two_step.second_step(
+            session, pending["user"], started_at, form.code.data or "", client_address(), now,
+            _throttle_limits(),
+        )  # fmt: skip
+    except (service.TwoStepEnded, service.SignInThrottled) as error:
+        return _end_pending_sign_in(pending, error)
+    except DomainError as error:
+        record_event(EventKind.SIGN_IN_FAILED, f"{pending['email']} (wrong security code)")
+        session.commit()
+        show_form_error(form, error, "code")
+        return render_template("accounts/two_step_sign_in.html", form=form), 400
+    return _finish_two_step(result, pending.get("next"))
+
+
+def _end_pending_sign_in(pending: dict[str, Any], error: DomainError) -> ResponseReturnValue:
+    session = get_session()
+    record_event(EventKind.SIGN_IN_FAILED, f"{pending['email']} (wrong security code)")
+    session.commit()
+    flask_session.pop(PENDING, None)
+    form = SignInForm(formdata=None)
+    form.email.errors = [error.message]
+    return render_template("accounts/login.html", form=form), error.status_code
+
+
+def _finish_two_step(result: two_step.SecondStep, next_page: str | None) -> ResponseReturnValue:
+    member = result.member
+    _sign_in(member)
+    if result.recovery_codes_left is not None:
+        record_event(EventKind.RECOVERY_CODE_USED, member.email, actor=member)
+        flash(
+            f"You signed in with a recovery code. You have {result.recovery_codes_left} left: "
+            "make new ones from the two-step sign-in page if you are running low.",
+            "info",
+        )
+    get_session().commit()
+    return redirect(_landing_page(member, next_page), 303)
 
 
 @auth.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         session = get_session()
+        record_event(EventKind.SIGN_OUT, current_member().email)
         service.end_sessions(session, current_member())
         session.commit()
     logout_user()
+    flask_session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"), 303)
 
@@ -118,10 +240,11 @@ def setup_link(token: str) -> ResponseReturnValue:
             session.rollback()
             show_form_error(form, error, "password")
         else:
+            record_event(EventKind.PASSWORD_CHANGED, member.email, actor=member)
+            _sign_in(member)
             session.commit()
-            login_user(member)
             flash("Your password is saved. Welcome to your training.", "success")
-            return redirect(url_for("training.home"), 303)
+            return redirect(_landing_page(member, None), 303)
     status = 400 if form.errors else 200
     return render_template("accounts/setup_link.html", form=form, member=member), status
 
@@ -145,8 +268,103 @@ def change_password() -> ResponseReturnValue:
             session.rollback()
             show_form_error(form, error, "password")
         else:
+            record_event(EventKind.PASSWORD_CHANGED, member.email)
             session.commit()
             login_user(member)  # the old session id is no longer valid; carry on with the new one
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("training.home"), 303)
     return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200
+
+
+@accounts.route("/two-step", methods=["GET", "POST"])
+@headteacher_required
+def two_step_settings() -> ResponseReturnValue:
+    member = current_member()
+    if member.has_two_step:
+        return _two_step_is_on(member)
+    session = get_session()
+    form = TwoStepSetupForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_step.enable(session, member, form.code.data or "", get_clock().now())
+        except DomainError as error:
+            session.rollback()
+            show_form_error(form, error, "code")
+        else:
+            record_event(EventKind.TWO_STEP_ENABLED, member.email)
+            session.commit()
+            login_user(member)  # other sessions have ended; this one carries on
+            return render_template("accounts/recovery_codes.html", codes=codes, is_new=True)
+    secret = two_step.start_setup(session, member)
+    session.commit()
+    return _two_step_setup_page(member, secret, form), 400 if form.errors else 200
+
+
+def _two_step_setup_page(member: StaffMember, secret: str, form: TwoStepSetupForm) -> str:
+    school = current_school()
+    issuer = school.name if school is not None else "Policy training"
+    uri = two_step.provisioning_uri(member, secret, issuer)
+    return render_template(
+        "accounts/two_step_setup.html",
+        form=form,
+        qr_code=two_step.qr_code_data_uri(uri),
+        secret=two_step.grouped(secret),
+        is_required=school is not None and school.requires_two_step,
+    )
+
+
+def _two_step_is_on(
+    member: StaffMember,
+    renew_form: ConfirmPasswordForm | None = None,
+    off_form: ConfirmPasswordForm | None = None,
+) -> str:
+    school = current_school()
+    return render_template(
+        "accounts/two_step_on.html",
+        codes_left=two_step.recovery_codes_left(get_session(), member),
+        renew_form=renew_form or ConfirmPasswordForm(prefix="renew", formdata=None),
+        off_form=off_form or ConfirmPasswordForm(prefix="off", formdata=None),
+        is_required=school is not None and school.requires_two_step,
+    )
+
+
+@accounts.route("/two-step/recovery-codes", methods=["POST"])
+@headteacher_required
+def renew_recovery_codes() -> ResponseReturnValue:
+    form = ConfirmPasswordForm(prefix="renew")
+    session = get_session()
+    member = current_member()
+    if form.validate_on_submit():
+        try:
+            codes = two_step.renew_recovery_codes(
+                session, member, form.password.data or "", get_clock().now()
+            )
+        except DomainError as error:
+            session.rollback()
+            show_form_error(form, error, "password")
+        else:
+            record_event(EventKind.RECOVERY_CODES_RENEWED, member.email)
+            session.commit()
+            return render_template("accounts/recovery_codes.html", codes=codes, is_new=False)
+    return _two_step_is_on(member, renew_form=form), 400
+
+
+@accounts.route("/two-step/off", methods=["POST"])
+@headteacher_required
+def turn_off_two_step() -> ResponseReturnValue:
+    form = ConfirmPasswordForm(prefix="off")
+    session = get_session()
+    member = current_member()
+    school = current_school()
+    if form.validate_on_submit() and school is not None:
+        try:
+            two_step.disable(session, member, school, form.password.data or "", get_clock().now())
+        except DomainError as error:
+            session.rollback()
+            show_form_error(form, error, "password")
+        else:
+            record_event(EventKind.TWO_STEP_DISABLED, member.email)
+            session.commit()
+            flash("Two-step sign-in is off. You now sign in with your password alone.", "success")
+            return redirect(url_for("accounts.two_step_settings"), 303)
+    return _two_step_is_on(member, off_form=form), 400

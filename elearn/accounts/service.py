@@ -3,53 +3,61 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
-from elearn.accounts.models import Category, Role, School, SetupLink, SignInFailure, StaffMember
+from elearn.accounts.models import (
+    Category,
+    FailureKind,
+    Role,
+    School,
+    SetupLink,
+    SignInFailure,
+    StaffMember,
+)
 from elearn.clock import school_date
 from elearn.errors import DomainError, NotFound
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200
-COMMON_PASSWORDS = frozenset(
-    {
-        "password123",
-        "password1234",
-        "qwertyuiop",
-        "1234567890",
-        "123456789a",
-        "iloveyou123",
-        "letmein123",
-        "welcome123",
-        "administrator",
-        "passw0rd123",
-        "changeme123",
-        "football123",
-        "school1234",
-        "teacher123",
-        "qwerty12345",
-        "abc1234567",
-    }
-)
+# zxcvbn scores 0 (guessed at once) to 4; below 3 it would fall to an offline attack on a
+# stolen hash within days. It only reads the first 72 characters: it refuses anything longer.
+PASSWORD_MIN_SCORE = 3
+ZXCVBN_MAX_LENGTH = 72
+GUESSABLE_ADVICE = "Try three random words together."
 SIGN_IN_FAILED = "Enter a correct email address and password."
+WRONG_CODE = "Enter the code your authenticator app shows now, or one of your recovery codes."
+TWO_STEP_ENDED = "Too many wrong codes, or you took too long. Sign in again."
 
 
 class SignInThrottled(DomainError):
     status_code = 429
 
 
+class TwoStepEnded(DomainError):
+    """The half-finished sign-in waiting for a two-step code can no longer be finished."""
+
+    status_code = 429
+
+
 @dataclass(frozen=True)
 class ThrottleLimits:
+    """How many failures in `window` close the door (see `check_throttle` for the rule)."""
+
     window: timedelta
-    per_account: int
+    per_account_at_address: int
     per_address: int
+    per_account: int
 
 
 class Passwords:
@@ -83,20 +91,59 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
-    """Why a new password is not good enough, or None: length and a deny-list, no other rules."""
+def password_problem(
+    password: str, *, email: str = "", name: str = "", school: str = ""
+) -> str | None:
+    """Why a new password is not good enough, or None.
+
+    As the NCSC advises: a minimum length and a deny-list, no rules about symbols or digits.
+    The deny-list is zxcvbn's: common and breached passwords, words, names, keyboard patterns
+    and dates, plus the person's own email, name and school, all shipped with the package.
+    """
     if len(password) < PASSWORD_MIN_LENGTH:
         return f"Your password must be at least {PASSWORD_MIN_LENGTH} characters long."
     if len(password) > PASSWORD_MAX_LENGTH:
         return f"Your password must be {PASSWORD_MAX_LENGTH} characters or fewer."
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
-        return "That password is too easy to guess. Try three random words together."
     if email and lowered == normalise_email(email):
         return "Your password must not be your email address."
     if name and lowered.replace(" ", "") == name.lower().replace(" ", ""):
         return "Your password must not be your name."
-    return None
+    result = _strength(password[:ZXCVBN_MAX_LENGTH], _user_inputs(email, name, school))
+    if result["score"] >= PASSWORD_MIN_SCORE:
+        return None
+    feedback = result["feedback"]
+    warning = str(feedback.get("warning") or "").strip().rstrip(".")
+    suggestions = [_uk_wording(str(text)) for text in feedback.get("suggestions") or []]
+    message = "That password is too easy to guess"
+    message += f": {warning[0].lower()}{warning[1:]}." if warning else "."
+    # zxcvbn's first suggestion is always "Add another word or two": ours says it more simply.
+    extra = [text for text in suggestions if not text.startswith("Add another word")]
+    return " ".join([message, *extra[:1], GUESSABLE_ADVICE])
+
+
+_zxcvbn_lock = threading.Lock()
+
+
+def _strength(password: str, user_inputs: list[str]) -> dict[str, Any]:
+    # zxcvbn keeps the user inputs in a module-level dictionary while it scores: one at a time.
+    with _zxcvbn_lock:
+        result: dict[str, Any] = zxcvbn(password, user_inputs=user_inputs)
+    return result
+
+
+def _user_inputs(email: str, name: str, school: str) -> list[str]:
+    """The person's own words, which zxcvbn then treats as the most guessable of all."""
+    local_part = normalise_email(email).partition("@")[0]
+    whole = [email, local_part, name, school, name.replace(" ", "")]
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", f"{local_part} {name} {school}".lower()))
+    return [text.lower() for text in [*whole, *words] if len(text) > 2]
+
+
+def _uk_wording(suggestion: str) -> str:
+    if suggestion.startswith("Capitalization"):
+        return "A capital letter does not help much."
+    return suggestion
 
 
 def create_school(session: Session, name: str, now: datetime) -> School:
@@ -133,7 +180,7 @@ def create_member(
     if session.scalar(select(StaffMember.id).where(StaffMember.email == email)) is not None:
         raise DomainError(f"There is already an account for {email}.", field="email")
     if password is not None:
-        problem = password_problem(password, email=email, name=name)
+        problem = password_problem(password, email=email, name=name, school=school.name)
         if problem:
             raise DomainError(problem, field="password")
     member = StaffMember(
@@ -214,7 +261,7 @@ def use_setup_link(session: Session, token: str, password: str, now: datetime) -
     """Set the member's first password from a valid link; the link then stops working."""
     link = find_setup_link(session, token, now)
     member = session.get_one(StaffMember, link.member_id)
-    problem = password_problem(password, email=member.email, name=member.name)
+    problem = _member_password_problem(session, member, password)
     if problem:
         raise DomainError(problem)
     member.password_hash = passwords.hash(password)
@@ -222,6 +269,49 @@ def use_setup_link(session: Session, token: str, password: str, now: datetime) -
     link.used_at = now
     session.flush()
     return member
+
+
+def check_throttle(
+    session: Session, email: str, address: str, now: datetime, limits: ThrottleLimits
+) -> None:
+    """Refuse a sign-in attempt that comes too soon after too many failures.
+
+    Counting failures (wrong passwords and wrong two-step codes) within `limits.window`:
+
+    - one address that has failed `per_address` times, for any accounts, is refused;
+    - one account at one address that has failed `per_account_at_address` times is refused;
+    - once an account has failed `per_account` times from all addresses together (a
+      distributed attack), any address that has failed for that account even once is refused.
+
+    An address that has not failed for an account is never refused for that account because
+    of failures elsewhere, so an attacker cannot lock the headteacher out; a distributed
+    attack gets one guess per address per window instead of several.
+    """
+    since = now - limits.window
+    is_pair = (SignInFailure.email == email) & (SignInFailure.address == address)
+    at_address, pair, account = session.execute(
+        select(
+            func.count(SignInFailure.id).filter(SignInFailure.address == address),
+            func.count(SignInFailure.id).filter(is_pair),
+            func.count(SignInFailure.id).filter(SignInFailure.email == email),
+        ).where(
+            SignInFailure.failed_at > since,
+            or_(SignInFailure.email == email, SignInFailure.address == address),
+        )
+    ).one()
+    pair_limit = 1 if account >= limits.per_account else limits.per_account_at_address
+    if at_address >= limits.per_address or pair >= pair_limit:
+        minutes = int(limits.window.total_seconds() // 60)
+        raise SignInThrottled(
+            f"Too many failed attempts to sign in. Wait {minutes} minutes and try again."
+        )
+
+
+def record_failure(
+    session: Session, email: str, address: str, now: datetime, kind: FailureKind
+) -> None:
+    session.add(SignInFailure(email=email[:254], address=address[:64], failed_at=now, kind=kind))
+    session.flush()
 
 
 def authenticate(
@@ -232,32 +322,18 @@ def authenticate(
     now: datetime,
     limits: ThrottleLimits,
 ) -> StaffMember:
-    """Sign-in: the same answer for an unknown email and a wrong password; throttled by both."""
+    """Check an email and password: the same answer for an unknown email and a wrong password.
+
+    Throttled as `check_throttle` says. A right password for an account with two-step sign-in
+    is only the first step: the caller must ask for a code before signing the member in.
+    """
     email = normalise_email(email)
-    since = now - limits.window
-    account_failures = session.scalar(
-        select(func.count(SignInFailure.id)).where(
-            SignInFailure.email == email, SignInFailure.failed_at > since
-        )
-    )
-    address_failures = session.scalar(
-        select(func.count(SignInFailure.id)).where(
-            SignInFailure.address == address, SignInFailure.failed_at > since
-        )
-    )
-    if (account_failures or 0) >= limits.per_account or (
-        address_failures or 0
-    ) >= limits.per_address:
-        minutes = int(limits.window.total_seconds() // 60)
-        raise SignInThrottled(
-            f"Too many failed attempts to sign in. Wait {minutes} minutes and try again."
-        )
+    check_throttle(session, email, address, now, limits)
     member = session.scalars(select(StaffMember).where(StaffMember.email == email)).first()
     hash_to_check = member.password_hash if member is not None else None
     if passwords.verify(hash_to_check, password) and member is not None and member.is_active:
         return member
-    session.add(SignInFailure(email=email[:254], address=address[:64], failed_at=now))
-    session.flush()
+    record_failure(session, email, address, now, FailureKind.PASSWORD)
     raise DomainError(SIGN_IN_FAILED)
 
 
@@ -267,12 +343,17 @@ def change_password(
     """Change the password and end every other session signed in as this member."""
     if not passwords.verify(member.password_hash, current):
         raise DomainError("Your current password is not right.", field="current")
-    problem = password_problem(new, email=member.email, name=member.name)
+    problem = _member_password_problem(session, member, new)
     if problem:
         raise DomainError(problem, field="password")
     member.password_hash = passwords.hash(new)
     member.session_token = secrets.token_hex(16)
     session.flush()
+
+
+def _member_password_problem(session: Session, member: StaffMember, password: str) -> str | None:
+    school = session.get_one(School, member.school_id)
+    return password_problem(password, email=member.email, name=member.name, school=school.name)
 
 
 def end_sessions(session: Session, member: StaffMember) -> None:

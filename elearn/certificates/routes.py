@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from elearn.audit.models import EventKind
 from elearn.certificates import service
 from elearn.certificates.forms import DeclarationForm
 from elearn.db import get_session
 from elearn.errors import DomainError
 from elearn.training.service import progress
-from elearn.versions.models import PolicyVersion
-from elearn.web import current_member, current_school, get_clock, get_course, show_form_error
+from elearn.versions.service import current_version
+from elearn.web import (
+    current_member,
+    current_school,
+    get_clock,
+    get_course,
+    record_event,
+    show_form_error,
+)
 
 certificates = Blueprint("certificates", __name__)
 
@@ -30,7 +41,9 @@ def declaration() -> ResponseReturnValue:
         if latest is not None and state.enrolment is None:
             return redirect(url_for("certificates.done", certificate_id=latest.id), 303)
         raise DomainError("Pass the assessment before you sign the declaration.")
-    version = session.get_one(PolicyVersion, state.enrolment.policy_version_id)
+    version = current_version(session, school) if school is not None else None
+    if version is None:
+        raise DomainError("This school has not been set up yet.")
     form = DeclarationForm()
     if form.validate_on_submit() and school is not None:
         try:
@@ -77,8 +90,17 @@ def done(certificate_id: int) -> ResponseReturnValue:
 @login_required
 def download(certificate_id: int) -> ResponseReturnValue:
     pdf, filename = service.certificate_pdf(get_session(), current_member(), certificate_id)
+    record_event(EventKind.CERTIFICATE_DOWNLOADED, filename, commit=True)
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Headers are Latin-1: a name such as "Nguyễn" goes in filename* (RFC 6266), UTF-8 encoded,
+    # with a plain ASCII filename beside it for clients that do not read filename*.
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    response.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=plain,
+        **{"filename*": f"UTF-8''{quote(filename, safe='')}"},
+    )
     return response
 
 

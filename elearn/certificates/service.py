@@ -18,6 +18,7 @@ from elearn.content.schema import Course
 from elearn.errors import DomainError, NotFound
 from elearn.training.service import progress
 from elearn.versions.models import PolicyVersion
+from elearn.versions.service import current_version
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -81,7 +82,8 @@ def sign_declaration(
         raise DomainError(
             "Your password is not right. Enter the password you sign in with.", field="password"
         )
-    version = session.get_one(PolicyVersion, state.enrolment.policy_version_id)
+    # Staff always sign the version in force, even if a new one came out while they trained.
+    version = current_version(session, school)
     attempt = state.passed_attempt
     declaration = Declaration(
         member_id=member.id,

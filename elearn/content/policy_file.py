@@ -25,7 +25,7 @@ from elearn.content.schema import (
     Section,
     Subsection,
 )
-from elearn.content.yamlfile import LineDict, LineList, read_yaml
+from elearn.content.yamlfile import LineDict, LineList, parse_yaml, read_yaml
 
 _NO_WRAP = 1_000_000  # one line per string: clause text is quoted verbatim, so never fold it
 _MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
@@ -415,6 +415,16 @@ def load_policy(path: Path, *, display_name: str | None = None) -> Policy:
     """
     name = display_name or str(path)
     data, problems = read_yaml(path, name)
+    return _policy_from_data(data, problems, name)
+
+
+def parse_policy(text: str, *, display_name: str) -> Policy:
+    """The same as `load_policy`, for policy YAML already in hand (a stored version, an upload)."""
+    data, problems = parse_yaml(text, display_name)
+    return _policy_from_data(data, problems, display_name)
+
+
+def _policy_from_data(data: Any, problems: list[ContentProblem], name: str) -> Policy:
     if problems:
         raise ContentError(problems)
     if data is None:

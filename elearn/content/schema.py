@@ -119,6 +119,13 @@ class Policy:
                 return clause
         raise KeyError(clause_id)
 
+    def label_of(self, clause_id: str) -> str:
+        """How to cite a clause ("2.3.4", or an Act's name); its ID if this version lacks it."""
+        try:
+            return self.clause(clause_id).label
+        except KeyError:
+            return clause_id
+
     def date(self, label_word: str) -> PolicyDate | None:
         """The first date whose label contains `label_word` ("adopted", "to be reviewed")."""
         for policy_date in self.dates:

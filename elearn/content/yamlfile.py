@@ -28,6 +28,9 @@ class LineList(list[Any]):
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
+    # Content has no real numbers with decimals, but it has clause numbers: `2.10` stays "2.10".
+    if node.tag == "tag:yaml.org,2002:float":
+        return node.value
     constructor = yaml.constructor.SafeConstructor()
     return constructor.construct_object(node, deep=True)
 
@@ -40,6 +43,11 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, list[ContentProblem]]
         return None, [ContentProblem(display_name, 1, "file not found")]
     except UnicodeDecodeError as error:
         return None, [ContentProblem(display_name, 1, f"not UTF-8 text ({error.reason})")]
+    return parse_yaml(text, display_name)
+
+
+def parse_yaml(text: str, display_name: str) -> tuple[Any, list[ContentProblem]]:
+    """Parse YAML text; return (data, problems). Data is None when it is not valid YAML."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = _convert_tree(node) if node is not None else None

@@ -41,11 +41,16 @@ class Grade:
 
 
 def draw_questions(
-    course: Course, rng: random.Random, avoid: frozenset[str] = frozenset()
+    course: Course,
+    rng: random.Random,
+    avoid: frozenset[str] = frozenset(),
+    size: int | None = None,
 ) -> list[DrawnQuestion]:
-    """Draw the assessment: one question from every lesson, then the rest at random, shuffled.
+    """Draw a set: one question from every lesson, then the rest at random, all shuffled.
 
-    Questions in `avoid` (seen in the last attempt) are used only when a lesson has no others.
+    `size` defaults to the course's assessment size; a refresher's opening check asks one
+    question a lesson. Questions in `avoid` (seen last time) are used only when a lesson has no
+    others.
     """
     pools = {lesson.id: list(lesson.questions) for lesson in course.lessons if lesson.questions}
     chosen: list[Question] = []
@@ -58,7 +63,7 @@ def draw_questions(
         for question in pool
         if question not in chosen and question.id not in avoid
     ]
-    spare = course.assessment_size - len(chosen)
+    spare = (course.assessment_size if size is None else size) - len(chosen)
     if spare > 0:
         chosen += rng.sample(remaining, min(spare, len(remaining)))
     rng.shuffle(chosen)

@@ -45,6 +45,11 @@ class LessonCompletion(Base):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class AttemptKind(enum.StrEnum):
+    CHECK = "check"  # a refresher's opening check: one question a lesson
+    ASSESSMENT = "assessment"  # the final assessment, which must be passed
+
+
 class Attempt(Base):
     """One sitting of the final assessment.
 
@@ -58,6 +63,11 @@ class Attempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id"), index=True)
+    kind: Mapped[AttemptKind] = mapped_column(
+        enum_column(AttemptKind, "attempt_kind"),
+        default=AttemptKind.ASSESSMENT,
+        server_default=AttemptKind.ASSESSMENT.value,
+    )
     questions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     pass_mark: Mapped[int]
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,4 +1,4 @@
-"""My training: the home page, lessons with practice, the assessment and its review."""
+"""My training: the home page, lessons with practice, the refresher's check and the assessment."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from elearn.certificates.service import latest_certificate
-from elearn.clock import school_date
 from elearn.content.schema import Course, Lesson, Question
 from elearn.db import get_session
 from elearn.errors import DomainError
-from elearn.status import Record, compliance_status
 from elearn.training import service
 from elearn.training.forms import (
     CompleteLessonForm,
@@ -21,9 +19,18 @@ from elearn.training.forms import (
     StartAssessmentForm,
     question_form,
 )
+from elearn.training.history import member_history
+from elearn.training.models import AttemptKind
 from elearn.training.service import Progress, Step
-from elearn.versions.service import current_version
-from elearn.web import current_member, current_school, get_clock, get_course, status_rules
+from elearn.training.tracking import member_status
+from elearn.versions.service import changes_since, current_version
+from elearn.web import (
+    current_member,
+    current_policy,
+    current_school,
+    get_clock,
+    get_course,
+)
 
 training = Blueprint("training", __name__)
 
@@ -32,6 +39,10 @@ def continue_url(state: Progress) -> str:
     """Exactly where the member left off."""
     if state.next_step is Step.DECLARATION:
         return url_for("certificates.declaration")
+    if state.next_step is Step.CHECK:
+        if state.check_attempt is not None:
+            return url_for("training.attempt", attempt_id=state.check_attempt.id)
+        return url_for("training.refresher")
     if state.next_step is Step.ASSESSMENT:
         if state.open_attempt is not None:
             return url_for("training.attempt", attempt_id=state.open_attempt.id)
@@ -46,24 +57,38 @@ def home() -> ResponseReturnValue:
     member = current_member()
     course = get_course()
     state = service.progress(session, member, course)
-    certificate = latest_certificate(session, member)
-    status = compliance_status(
-        Record(
-            starts_on=member.starts_on,
-            last_signed_on=school_date(certificate.issued_at) if certificate else None,
-            has_started_training=state.has_started,
-        ),
-        get_clock().today(),
-        status_rules(),
-    )
     return render_template(
         "training/home.html",
         course=course,
         state=state,
-        status=status,
-        certificate=certificate,
+        status=member_status(session, member, get_clock().today()).status,
+        certificate=latest_certificate(session, member),
         continue_url=continue_url(state),
     )
+
+
+@training.route("/refresher")
+@login_required
+def refresher() -> ResponseReturnValue:
+    state = service.progress(get_session(), current_member(), get_course())
+    if state.kind != "refresher" or state.next_step is not Step.CHECK:
+        return redirect(continue_url(state))
+    return render_template(
+        "training/refresher.html", course=get_course(), form=StartAssessmentForm()
+    )
+
+
+@training.route("/refresher/start", methods=["POST"])
+@login_required
+def start_refresher() -> ResponseReturnValue:
+    if not StartAssessmentForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    check = service.start_check(
+        session, current_member(), get_course(), get_clock().now(), random.SystemRandom()
+    )
+    session.commit()
+    return redirect(url_for("training.attempt", attempt_id=check.id), 303)
 
 
 def _practice_shown(lesson: Lesson, index: int) -> ShownQuestion:
@@ -91,18 +116,34 @@ def _lesson_page(
             )
         else:
             has_errors = True
-    state = service.progress(get_session(), current_member(), course)
-    position = course.lesson_index(lesson.id)
+    session = get_session()
+    member = current_member()
+    state = service.progress(session, member, course)
+    policy = current_policy()
+    present = {clause.id for clause in policy.clauses}
+    changes = {}
+    if lesson.id in state.changed_lessons and (school := current_school()) is not None:
+        signed = service.last_signed_version_id(session, member)
+        changes = {
+            clause_id: change
+            for clause_id, change in changes_since(session, school, signed).items()
+            if clause_id in lesson.clauses
+        }
     return (
         render_template(
             "training/lesson.html",
             course=course,
+            policy=policy,
             lesson=lesson,
-            clauses=[course.policy.clause(clause_id) for clause_id in lesson.clauses],
-            position=position,
+            clauses=[
+                policy.clause(clause_id) for clause_id in lesson.clauses if clause_id in present
+            ],
+            changes=changes,
+            position=course.lesson_index(lesson.id),
             forms=forms,
             feedback=feedback,
             is_done=lesson.id in state.completed_lessons,
+            is_known=lesson.id in state.known_lessons,
             complete_form=CompleteLessonForm(formdata=None),
             has_errors=has_errors,
         ),
@@ -150,8 +191,7 @@ def complete_lesson(lesson_id: str) -> ResponseReturnValue:
         session, member, course, current_version(session, school), lesson.id, get_clock().now()
     )
     session.commit()
-    state = service.progress(session, member, course)
-    return redirect(continue_url(state), 303)
+    return redirect(continue_url(service.progress(session, member, course)), 303)
 
 
 @training.route("/assessment")
@@ -161,14 +201,13 @@ def assessment() -> ResponseReturnValue:
     state = service.progress(get_session(), current_member(), course)
     if state.open_attempt is not None:
         return redirect(url_for("training.attempt", attempt_id=state.open_attempt.id))
+    bank = sum(len(lesson.questions) for lesson in course.lessons)
     return render_template(
         "training/assessment_intro.html",
         course=course,
         state=state,
         form=StartAssessmentForm(),
-        question_count=min(
-            course.assessment_size, sum(len(lesson.questions) for lesson in course.lessons)
-        ),
+        question_count=min(course.assessment_size, bank),
     )
 
 
@@ -211,9 +250,8 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     try:
         shown = _attempt_shown(course, drawn)
     except KeyError as error:
-        raise DomainError(
-            "The course has changed since you started. Start the assessment again."
-        ) from error
+        raise DomainError("The course has changed since you started. Start again.") from error
+    is_check = sitting.kind is AttemptKind.CHECK
     form = question_form(shown, "Submit my answers")
     if form.validate_on_submit():
         answers = {}
@@ -232,6 +270,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
             form=form,
             shown=shown,
             attempt=sitting,
+            is_check=is_check,
             has_errors=bool(form.errors),
         ),
         400 if form.errors else 200,
@@ -243,7 +282,8 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
 def result(attempt_id: int) -> ResponseReturnValue:
     session = get_session()
     course = get_course()
-    sitting = service.own_attempt(session, current_member(), attempt_id)
+    member = current_member()
+    sitting = service.own_attempt(session, member, attempt_id)
     if sitting.submitted_at is None:
         return redirect(url_for("training.attempt", attempt_id=sitting.id))
     reviewed = []
@@ -253,10 +293,24 @@ def result(attempt_id: int) -> ResponseReturnValue:
         question = course.question(answer.question_id)
         chosen = frozenset(key for key in answer.selected.split(",") if key)
         reviewed.append((question, chosen, answer.is_correct))
+    state = service.progress(session, member, course)
     return render_template(
         "training/result.html",
         attempt=sitting,
+        is_check=sitting.kind is AttemptKind.CHECK,
         reviewed=reviewed,
         course=course,
+        policy=current_policy(),
+        state=state,
+        continue_url=continue_url(state),
         form=StartAssessmentForm(),
+    )
+
+
+@training.route("/history")
+@login_required
+def history() -> ResponseReturnValue:
+    member = current_member()
+    return render_template(
+        "training/history.html", member=member, events=member_history(get_session(), member)
     )

@@ -1,4 +1,9 @@
-"""A member of staff's progress through the course, from the first lesson to a passed assessment."""
+"""A member of staff's way through the course: induction, or a refresher that skips what they know.
+
+Induction: every lesson, then the assessment, then the declaration. Refresher: first a short check
+(one question a lesson); lessons answered rightly are "known" and may be skipped, unless their
+clauses changed since the version the member last signed; then the assessment and declaration.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +16,28 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from elearn.accounts.models import StaffMember
+from elearn.accounts.models import School, StaffMember
 from elearn.certificates.models import Declaration
 from elearn.content.schema import Course
 from elearn.errors import DomainError, NotFound
 from elearn.training.assessment import DrawnQuestion, draw_questions, grade
-from elearn.training.models import Answer, Attempt, Enrolment, EnrolmentKind, LessonCompletion
+from elearn.training.models import (
+    Answer,
+    Attempt,
+    AttemptKind,
+    Enrolment,
+    EnrolmentKind,
+    LessonCompletion,
+)
 from elearn.versions.models import PolicyVersion
+from elearn.versions.service import changed_clauses_since, current_version, school_versions
 
 
 class Step(enum.StrEnum):
+    CHECK = "check"
     LESSON = "lesson"
     ASSESSMENT = "assessment"
     DECLARATION = "declaration"
-    DONE = "done"
 
 
 @dataclass(frozen=True)
@@ -33,21 +46,32 @@ class Progress:
 
     enrolment: Enrolment | None
     kind: EnrolmentKind
+    assigned_lessons: tuple[str, ...]  # in course order
+    known_lessons: frozenset[str]  # answered rightly in the refresher's check: may be skipped
+    changed_lessons: frozenset[str]  # their clauses changed since the version last signed
     completed_lessons: frozenset[str]
-    lesson_count: int
     next_step: Step
     next_lesson_id: str | None
-    open_attempt: Attempt | None
+    check_attempt: Attempt | None
+    open_attempt: Attempt | None  # an assessment under way
     passed_attempt: Attempt | None
-    last_attempt: Attempt | None
+    last_attempt: Attempt | None  # the last submitted assessment in this enrolment
 
     @property
     def lessons_done(self) -> int:
-        return len(self.completed_lessons)
+        return len(self.completed_lessons & set(self.assigned_lessons))
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.assigned_lessons)
 
     @property
     def has_started(self) -> bool:
-        return bool(self.completed_lessons) or self.last_attempt is not None
+        return (
+            bool(self.completed_lessons)
+            or self.last_attempt is not None
+            or (self.check_attempt is not None)
+        )
 
 
 def open_enrolment(session: Session, member: StaffMember) -> Enrolment | None:
@@ -59,9 +83,13 @@ def open_enrolment(session: Session, member: StaffMember) -> Enrolment | None:
     ).first()
 
 
-def has_signed_before(session: Session, member: StaffMember) -> bool:
-    query = select(Declaration.id).where(Declaration.member_id == member.id).limit(1)
-    return session.scalar(query) is not None
+def last_signed_version_id(session: Session, member: StaffMember) -> int | None:
+    return session.scalar(
+        select(Declaration.policy_version_id)
+        .where(Declaration.member_id == member.id)
+        .order_by(Declaration.signed_at.desc(), Declaration.id.desc())
+        .limit(1)
+    )
 
 
 def ensure_enrolment(
@@ -71,19 +99,41 @@ def ensure_enrolment(
     enrolment = open_enrolment(session, member)
     if enrolment is not None:
         return enrolment
-    kind = (
-        EnrolmentKind.REFRESHER if has_signed_before(session, member) else EnrolmentKind.INDUCTION
-    )
+    signed_before = last_signed_version_id(session, member) is not None
     enrolment = Enrolment(
-        member_id=member.id, policy_version_id=version.id, kind=kind, started_at=now
+        member_id=member.id,
+        policy_version_id=version.id,
+        kind=EnrolmentKind.REFRESHER if signed_before else EnrolmentKind.INDUCTION,
+        started_at=now,
     )
     session.add(enrolment)
     session.flush()
     return enrolment
 
 
+def changed_lesson_ids(course: Course, changed_clauses: frozenset[str]) -> frozenset[str]:
+    return frozenset(
+        lesson.id for lesson in course.lessons if changed_clauses & set(lesson.clauses)
+    )
+
+
+def _known_lessons(course: Course, check: Attempt | None) -> frozenset[str]:
+    if check is None or check.submitted_at is None:
+        return frozenset()
+    return frozenset(
+        course.question(answer.question_id).lesson_id
+        for answer in check.answers
+        if answer.is_correct and course.has_question(answer.question_id)
+    )
+
+
 def progress(session: Session, member: StaffMember, course: Course) -> Progress:
     enrolment = open_enrolment(session, member)
+    signed_version = last_signed_version_id(session, member)
+    if enrolment is not None:
+        kind = enrolment.kind
+    else:
+        kind = EnrolmentKind.REFRESHER if signed_version is not None else EnrolmentKind.INDUCTION
     completed: frozenset[str] = frozenset()
     attempts: list[Attempt] = []
     if enrolment is not None:
@@ -96,34 +146,43 @@ def progress(session: Session, member: StaffMember, course: Course) -> Progress:
         )
         attempts = list(
             session.scalars(
-                select(Attempt).where(Attempt.enrolment_id == enrolment.id).order_by(Attempt.id)
+                select(Attempt)
+                .where(Attempt.enrolment_id == enrolment.id)
+                .options(selectinload(Attempt.answers))
+                .order_by(Attempt.id)
             )
         )
-    course_lessons = [lesson.id for lesson in course.lessons]
-    completed &= frozenset(course_lessons)
-    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
-    passed_attempt = next((a for a in reversed(attempts) if a.is_passed), None)
-    submitted = [a for a in attempts if a.submitted_at is not None]
-    next_lesson = next(
-        (lesson_id for lesson_id in course_lessons if lesson_id not in completed), None
+    check = next((a for a in attempts if a.kind is AttemptKind.CHECK), None)
+    assessments = [a for a in attempts if a.kind is AttemptKind.ASSESSMENT]
+    school = session.get_one(School, member.school_id)
+    changed = changed_lesson_ids(
+        course, changed_clauses_since(school_versions(session, school), signed_version)
     )
+    known = _known_lessons(course, check) - changed
+    course_lessons = tuple(lesson.id for lesson in course.lessons)
+    assigned = tuple(lesson_id for lesson_id in course_lessons if lesson_id not in known)
+    open_attempt = next((a for a in assessments if a.submitted_at is None), None)
+    passed_attempt = next((a for a in reversed(assessments) if a.is_passed), None)
+    submitted = [a for a in assessments if a.submitted_at is not None]
+    next_lesson = next((lesson_id for lesson_id in assigned if lesson_id not in completed), None)
     if passed_attempt is not None:
         step = Step.DECLARATION
+    elif kind is EnrolmentKind.REFRESHER and (check is None or check.submitted_at is None):
+        step = Step.CHECK
     elif next_lesson is not None and open_attempt is None:
         step = Step.LESSON
     else:
         step = Step.ASSESSMENT
-    if enrolment is None and has_signed_before(session, member):
-        kind = EnrolmentKind.REFRESHER
-    else:
-        kind = enrolment.kind if enrolment is not None else EnrolmentKind.INDUCTION
     return Progress(
         enrolment=enrolment,
         kind=kind,
-        completed_lessons=completed,
-        lesson_count=len(course_lessons),
+        assigned_lessons=assigned,
+        known_lessons=known,
+        changed_lessons=changed,
+        completed_lessons=completed & frozenset(course_lessons),
         next_step=step,
         next_lesson_id=next_lesson,
+        check_attempt=check,
         open_attempt=open_attempt,
         passed_attempt=passed_attempt,
         last_attempt=submitted[-1] if submitted else None,
@@ -153,6 +212,36 @@ def complete_lesson(
         session.flush()
 
 
+def _seen_last_time(session: Session, member: StaffMember) -> frozenset[str]:
+    """Questions of the member's last submitted assessment, from any enrolment."""
+    last = session.scalars(
+        select(Attempt)
+        .where(
+            Attempt.member_id == member.id,
+            Attempt.kind == AttemptKind.ASSESSMENT,
+            Attempt.submitted_at.is_not(None),
+        )
+        .order_by(Attempt.id.desc())
+        .limit(1)
+    ).first()
+    return frozenset(str(item["question"]) for item in last.questions) if last else frozenset()
+
+
+def start_check(
+    session: Session, member: StaffMember, course: Course, now: datetime, rng: random.Random
+) -> Attempt:
+    """Begin a refresher with its check: one question a lesson. Again: the same check."""
+    school = session.get_one(School, member.school_id)
+    if last_signed_version_id(session, member) is None:
+        raise DomainError("The quick check is for refreshers. Start with the first lesson.")
+    enrolment = ensure_enrolment(session, member, current_version(session, school), now)
+    state = progress(session, member, course)
+    if state.check_attempt is not None:
+        return state.check_attempt
+    drawn = draw_questions(course, rng, _seen_last_time(session, member), size=len(course.lessons))
+    return _new_attempt(session, enrolment, member, AttemptKind.CHECK, drawn, 0, now)
+
+
 def start_attempt(
     session: Session,
     member: StaffMember,
@@ -162,23 +251,38 @@ def start_attempt(
 ) -> Attempt:
     """Start the final assessment, or return the sitting already under way."""
     state = progress(session, member, course)
+    if state.next_step is Step.CHECK:
+        raise DomainError("Do the quick check first: it shows which lessons you can skip.")
     if state.enrolment is None or state.next_lesson_id is not None:
         raise DomainError("Finish every lesson before you take the assessment.")
     if state.passed_attempt is not None:
         raise DomainError("You have already passed. Sign the declaration to finish.")
     if state.open_attempt is not None:
         return state.open_attempt
-    avoid = (
-        frozenset(str(item["question"]) for item in state.last_attempt.questions)
-        if state.last_attempt is not None
-        else frozenset()
-    )
+    avoid = _seen_last_time(session, member)
+    if state.check_attempt is not None:
+        avoid |= {str(item["question"]) for item in state.check_attempt.questions}
     drawn = draw_questions(course, rng, avoid)
+    return _new_attempt(
+        session, state.enrolment, member, AttemptKind.ASSESSMENT, drawn, course.pass_mark, now
+    )
+
+
+def _new_attempt(
+    session: Session,
+    enrolment: Enrolment,
+    member: StaffMember,
+    kind: AttemptKind,
+    drawn: list[DrawnQuestion],
+    pass_mark: int,
+    now: datetime,
+) -> Attempt:
     attempt = Attempt(
-        enrolment_id=state.enrolment.id,
+        enrolment_id=enrolment.id,
         member_id=member.id,
+        kind=kind,
         questions=[item.as_json() for item in drawn],
-        pass_mark=course.pass_mark,
+        pass_mark=pass_mark,
         started_at=now,
     )
     session.add(attempt)
@@ -216,9 +320,7 @@ def submit_attempt(
     drawn = drawn_questions(attempt)
     missing = [item.question_id for item in drawn if not course.has_question(item.question_id)]
     if missing:
-        raise DomainError(
-            "The course changed while you were answering. Start the assessment again."
-        )
+        raise DomainError("The course changed while you were answering. Start again.")
     result = grade(course, drawn, answers, attempt.pass_mark)
     # Claim the attempt with a conditional update so two simultaneous submissions grade it once.
     claimed = session.execute(
@@ -228,23 +330,21 @@ def submit_attempt(
             submitted_at=now,
             correct_count=result.correct_count,
             score_percent=result.score_percent,
-            is_passed=result.is_passed,
+            is_passed=result.is_passed if attempt.kind is AttemptKind.ASSESSMENT else None,
         )
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        session.expire(attempt)
-        return own_attempt(session, member, attempt_id)
-    for position, item in enumerate(result.results):
-        session.add(
-            Answer(
-                attempt_id=attempt.id,
-                question_id=item.question.id,
-                position=position,
-                selected=",".join(sorted(item.selected)),
-                is_correct=item.is_correct,
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        for position, item in enumerate(result.results):
+            session.add(
+                Answer(
+                    attempt_id=attempt.id,
+                    question_id=item.question.id,
+                    position=position,
+                    selected=",".join(sorted(item.selected)),
+                    is_correct=item.is_correct,
+                )
             )
-        )
-    session.flush()
+        session.flush()
     session.expire(attempt)
     return own_attempt(session, member, attempt_id)

@@ -1,17 +1,52 @@
-"""Which policy version is in force, and recording the one the content folder holds."""
+"""Policy versions: the one in force, drafts for review, publishing, and what changed since when."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import School
-from elearn.content.schema import Course
-from elearn.errors import DomainError
-from elearn.versions.models import PolicyVersion
+from elearn.accounts.models import School, StaffMember
+from elearn.content.errors import ContentError
+from elearn.content.policy_file import parse_policy, policy_to_yaml
+from elearn.content.policy_import import PolicyImportError, import_policy
+from elearn.content.schema import Course, Policy
+from elearn.errors import DomainError, NotFound
+from elearn.versions.diff import ChangeKind as ClauseChangeKind
+from elearn.versions.diff import ClauseChange, declaration_changed, diff_policies
+from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
+
+CONTENT_FOLDER_SOURCE = "the content folder"
+
+
+def _hash(policy_yaml: str) -> str:
+    return hashlib.sha256(policy_yaml.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_cached(content_hash: str, policy_yaml: str) -> Policy:
+    return parse_policy(policy_yaml, display_name=f"policy version {content_hash[:8]}")
+
+
+def version_policy(version: PolicyVersion) -> Policy:
+    """The policy exactly as this version published it."""
+    return _parse_cached(version.content_hash, version.policy_yaml)
+
+
+def school_versions(session: Session, school: School) -> list[PolicyVersion]:
+    """Every version, oldest first."""
+    return list(
+        session.scalars(
+            select(PolicyVersion)
+            .where(PolicyVersion.school_id == school.id)
+            .order_by(PolicyVersion.published_at, PolicyVersion.id)
+        )
+    )
 
 
 def current_version(session: Session, school: School) -> PolicyVersion:
@@ -26,29 +61,252 @@ def current_version(session: Session, school: School) -> PolicyVersion:
     return version
 
 
-def record_version(
+def record_initial_version(
     session: Session, school: School, course: Course, now: datetime
 ) -> PolicyVersion:
-    """Record the course's policy as a version if this exact text is not one already; return it."""
-    policy, policy_yaml = course.policy, course.policy_text
-    content_hash = hashlib.sha256(policy_yaml.encode("utf-8")).hexdigest()
+    """The first version, from the content folder, if the school has none yet.
+
+    Later versions are published only by the headteacher, after seeing what changed.
+    """
     existing = session.scalars(
-        select(PolicyVersion).where(
-            PolicyVersion.school_id == school.id, PolicyVersion.content_hash == content_hash
-        )
+        select(PolicyVersion).where(PolicyVersion.school_id == school.id).limit(1)
     ).first()
     if existing is not None:
         return existing
     version = PolicyVersion(
         school_id=school.id,
-        label=policy.version,
-        title=policy.title,
-        declaration_title=policy.declaration.title,
-        declaration_text=policy.declaration.text,
-        policy_yaml=policy_yaml,
-        content_hash=content_hash,
+        label=course.policy.version,
+        title=course.policy.title,
+        declaration_title=course.policy.declaration.title,
+        declaration_text=course.policy.declaration.text,
+        policy_yaml=course.policy_text,
+        content_hash=_hash(course.policy_text),
         published_at=now,
+        change_kind=ChangeKind.INITIAL,
+        changed_clause_ids=[],
     )
     session.add(version)
     session.flush()
     return version
+
+
+def review_is_overdue(policy: Policy, today: date) -> bool:
+    """True once the month of the policy's own 'date to be reviewed' has ended."""
+    review = policy.date("to be reviewed")
+    if review is None or review.month is None:
+        return False
+    year, month = (int(part) for part in review.month.split("-"))
+    return (today.year, today.month) > (year, month)
+
+
+def changed_clauses_since(
+    versions: list[PolicyVersion], signed_version_id: int | None
+) -> frozenset[str]:
+    """Clauses added or reworded by versions after the one signed, minor changes aside."""
+    if signed_version_id is None:
+        return frozenset()
+    signed = next((v for v in versions if v.id == signed_version_id), None)
+    if signed is None:
+        return frozenset()
+    return frozenset(
+        clause_id
+        for version in versions
+        if version.published_at > signed.published_at
+        and version.change_kind is not ChangeKind.MINOR
+        for clause_id in version.changed_clause_ids
+    )
+
+
+# --- Drafts and publishing ----------------------------------------------------------------------
+
+
+def _policy_from_upload(filename: str, data: bytes, label: str) -> Policy:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(
+            "That file is not UTF-8 text. Save the policy as plain text (UTF-8) and upload it "
+            "again.",
+            field="document",
+        ) from None
+    if not text.strip():
+        raise DomainError("That file is empty.", field="document")
+    try:
+        if filename.lower().endswith((".yaml", ".yml")):
+            policy = parse_policy(text, display_name=filename)
+        else:
+            policy = import_policy(text, version=label or None)
+    except ContentError as error:
+        first = error.problems[0]
+        raise DomainError(
+            f"That policy file has problems, for example line {first.line}: {first.message}.",
+            field="document",
+        ) from error
+    except PolicyImportError as error:
+        raise DomainError(f"We could not read that policy: {error}", field="document") from error
+    return dataclasses.replace(policy, version=label) if label else policy
+
+
+def create_draft(
+    session: Session,
+    school: School,
+    actor: StaffMember,
+    *,
+    filename: str,
+    data: bytes,
+    label: str,
+    now: datetime,
+) -> PolicyDraft:
+    """Read an uploaded policy (a document as text, or a structured .yaml file) for review."""
+    policy = _policy_from_upload(filename, data, label.strip())
+    return _save_draft(session, school, actor, policy, filename, now)
+
+
+def draft_from_content_folder(
+    session: Session, school: School, actor: StaffMember, course: Course, now: datetime
+) -> PolicyDraft:
+    """A draft of the content folder's policy file (after `elearn content import-policy`)."""
+    return _save_draft(session, school, actor, course.policy, CONTENT_FOLDER_SOURCE, now)
+
+
+def _save_draft(
+    session: Session,
+    school: School,
+    actor: StaffMember,
+    policy: Policy,
+    source_name: str,
+    now: datetime,
+) -> PolicyDraft:
+    policy_yaml = policy_to_yaml(policy, source_name=source_name)
+    current = current_version(session, school)
+    if version_policy(current) == policy:
+        raise DomainError(
+            "That is the same policy as the version in force: there is nothing to publish.",
+            field="document",
+        )
+    taken = session.scalar(
+        select(PolicyVersion.id).where(
+            PolicyVersion.school_id == school.id, PolicyVersion.label == policy.version
+        )
+    )
+    if taken is not None:
+        raise DomainError(
+            f"There is already a version called '{policy.version}'. Give this one a new name, "
+            "such as the month it was adopted.",
+            field="label",
+        )
+    draft = PolicyDraft(
+        school_id=school.id,
+        created_by_id=actor.id,
+        source_name=source_name[:200],
+        label=policy.version,
+        policy_yaml=policy_yaml,
+        created_at=now,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def school_draft(session: Session, school: School, draft_id: int) -> PolicyDraft:
+    draft = session.get(PolicyDraft, draft_id)
+    if draft is None or draft.school_id != school.id:
+        raise NotFound("That draft has been published or discarded.")
+    return draft
+
+
+@dataclass(frozen=True)
+class DraftReview:
+    """What the headteacher sees before publishing."""
+
+    draft: PolicyDraft
+    policy: Policy
+    current: PolicyVersion
+    changes: tuple[ClauseChange, ...]
+    declaration_changed: bool
+    untaught_clauses: tuple[str, ...]  # new clauses no lesson teaches yet
+    lessons_to_reteach: tuple[str, ...]  # lesson titles whose clauses changed
+
+
+def review_draft(session: Session, school: School, draft_id: int, course: Course) -> DraftReview:
+    draft = school_draft(session, school, draft_id)
+    policy = parse_policy(draft.policy_yaml, display_name="draft")
+    current = current_version(session, school)
+    changes = diff_policies(version_policy(current), policy)
+    changed_ids = {c.clause_id for c in changes if c.kind is not ClauseChangeKind.REMOVED}
+    taught = {clause_id for lesson in course.lessons for clause_id in lesson.clauses}
+    return DraftReview(
+        draft=draft,
+        policy=policy,
+        current=current,
+        changes=changes,
+        declaration_changed=declaration_changed(version_policy(current), policy),
+        untaught_clauses=tuple(
+            c.clause_id
+            for c in changes
+            if c.kind is ClauseChangeKind.ADDED and c.clause_id not in taught
+        ),
+        lessons_to_reteach=tuple(
+            lesson.title for lesson in course.lessons if changed_ids & set(lesson.clauses)
+        ),
+    )
+
+
+def publish_draft(
+    session: Session,
+    school: School,
+    actor: StaffMember,
+    draft_id: int,
+    *,
+    change_kind: ChangeKind,
+    reconfirm_by: date | None,
+    today: date,
+    now: datetime,
+) -> PolicyVersion:
+    """Publish a reviewed draft as the version in force. The caller commits once: all or nothing."""
+    draft = school_draft(session, school, draft_id)
+    if change_kind is ChangeKind.INITIAL:
+        raise DomainError("Choose what this change asks of staff.", field="change_kind")
+    if change_kind is ChangeKind.RECONFIRM_NOW:
+        if reconfirm_by is None or reconfirm_by <= today:
+            raise DomainError(
+                "Give a deadline after today for everyone to confirm the new version.",
+                field="reconfirm_by",
+            )
+    else:
+        reconfirm_by = None
+    policy = parse_policy(draft.policy_yaml, display_name="draft")
+    previous = current_version(session, school)
+    changes = diff_policies(version_policy(previous), policy)
+    version = PolicyVersion(
+        school_id=school.id,
+        label=draft.label,
+        title=policy.title,
+        declaration_title=policy.declaration.title,
+        declaration_text=policy.declaration.text,
+        policy_yaml=draft.policy_yaml,
+        content_hash=_hash(draft.policy_yaml),
+        published_at=now,
+        change_kind=change_kind,
+        reconfirm_by=reconfirm_by,
+        changed_clause_ids=[c.clause_id for c in changes if c.kind is not ClauseChangeKind.REMOVED],
+        published_by_id=actor.id,
+    )
+    session.add(version)
+    session.delete(draft)
+    session.flush()
+    return version
+
+
+def changes_since(
+    session: Session, school: School, signed_version_id: int | None
+) -> dict[str, ClauseChange]:
+    """Each clause changed between the version signed and the one in force, by clause ID."""
+    if signed_version_id is None:
+        return {}
+    signed = session.get(PolicyVersion, signed_version_id)
+    current = current_version(session, school)
+    if signed is None or signed.id == current.id:
+        return {}
+    changes = diff_policies(version_policy(signed), version_policy(current))
+    return {change.clause_id: change for change in changes}

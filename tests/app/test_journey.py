@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from flask.testing import FlaskClient
+from markupsafe import escape
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -153,7 +154,10 @@ def test_review_shows_every_answer_with_the_right_one_and_the_clause(
     assert page.count("Right answer") >= len(attempt.questions)
     assert page.count("Your answer") >= len(attempt.questions)
     first = course.question(attempt.questions[0]["question"])
-    assert f"Policy {course.policy.clause(first.options[0].clauses[0]).label}" in page
+    clause = course.policy.clause(first.clauses[0])
+    assert f'id="clause-{clause.id}"' in page
+    for option in first.options:
+        assert str(escape(option.feedback)) in page
 
 
 def test_replayed_submission_does_not_change_the_grade(

@@ -11,7 +11,15 @@ from elearn.content.cli import content
 from elearn.content.errors import ContentError
 from elearn.content.policy_file import load_policy, policy_to_yaml
 from elearn.content.policy_import import import_policy
-from elearn.content.schema import Policy
+from elearn.content.schema import (
+    Block,
+    BlockKind,
+    Clause,
+    Declaration,
+    Policy,
+    Section,
+    Subsection,
+)
 
 REPO = Path(__file__).parents[2]
 SOURCE = REPO / "content" / "policy" / "source" / "social-networking-policy.txt"
@@ -85,6 +93,24 @@ def test_the_same_policy_is_always_written_the_same(policy: Policy, written: str
     again = import_policy(SOURCE.read_text(encoding="utf-8"))
 
     assert policy_to_yaml(again, source_name="source/social-networking-policy.txt") == written
+
+
+def test_a_table_with_an_empty_cell_loads_back_equal(tmp_path: Path) -> None:
+    table = Block(BlockKind.TABLE, rows=(("Document", "Purpose"), ("", "Read it each year.")))
+    clause = Clause("1.1.1", "1.1.1", (Block(BlockKind.PARAGRAPH, text="Read these:"), table))
+    policy = Policy(
+        title="Staff Handbook",
+        school="Elm Tree Infant School",
+        version="Summer 2025",
+        sections=(
+            Section("1", "Section 1: Reading", "Reading", (Subsection("1.1", None, (clause,)),)),
+        ),
+        declaration=Declaration("Declaration of receipt", "I have read the handbook."),
+    )
+
+    assert (
+        load_policy(_write(tmp_path, policy_to_yaml(policy, source_name="handbook.txt"))) == policy
+    )
 
 
 # --- Reading --------------------------------------------------------------------------------------

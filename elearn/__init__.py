@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.console.routes import console
     from elearn.public.routes import public
     from elearn.training.routes import training
+    from elearn.versions.routes import versions
 
-    for blueprint in (auth, accounts, training, certificates, console, public):
+    for blueprint in (auth, accounts, training, certificates, console, versions, public):
         app.register_blueprint(blueprint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from elearn import create_app
 from elearn.accounts import service as accounts
 from elearn.accounts.models import Category, Role
 from elearn.certificates.service import sample_certificate
+from elearn.clock import long_date
 from elearn.config import ConfigError
 from elearn.content.cli import content
 from elearn.content.errors import ContentError
@@ -25,6 +27,7 @@ from elearn.db import get_db, get_session
 from elearn.demo import build_demo
 from elearn.errors import DomainError
 from elearn.migrate import upgrade
+from elearn.training.tracking import school_statuses
 from elearn.versions.service import record_initial_version
 from elearn.web import get_clock, get_course
 
@@ -201,6 +204,47 @@ def demo() -> None:
     click.echo("Demo school ready. Sign in at /login with any of these:")
     for line in sign_ins:
         click.echo(f"  {line}")
+
+
+@main.command(help="List every member of staff with their training status on a date.")
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_parse_date,
+    help="The date to forecast for, YYYY-MM-DD (default: today). Who will be overdue by then?",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
+@fails_cleanly
+def status(as_of: date | None, as_json: bool) -> None:
+    with app_context() as app:
+        _upgrade_database(app)
+        session = get_session()
+        school = accounts.get_school(session)
+        if school is None:
+            raise DomainError("There is no school yet. Run `elearn init --school NAME` first.")
+        day = as_of or get_clock().today()
+        rows = school_statuses(session, school, day)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "email": row.member.email,
+                        "name": row.member.name,
+                        "category": row.member.category.value,
+                        "status": row.status.kind.value,
+                        "due_on": row.status.due_on.isoformat() if row.status.due_on else None,
+                    }
+                    for row in rows
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"Training status on {long_date(day)} ({len(rows)} staff):")
+    for row in rows:
+        click.echo(f"  {row.member.name:<32} {row.member.category.label:<14} {row.status.label}")
 
 
 @main.group(help="Certificates.")

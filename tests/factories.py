@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pyotp
 from sqlalchemy.orm import Session
 
 from elearn.accounts import service as accounts
+from elearn.accounts import two_step
 from elearn.accounts.models import Category, Role, School, StaffMember
 from elearn.content.schema import Course
 from elearn.versions.models import PolicyVersion
@@ -40,3 +43,21 @@ def make_member(session: Session, school: School, **overrides: Any) -> StaffMemb
     }
     fields.update(overrides)
     return accounts.create_member(session, school, **fields)
+
+
+@dataclass(frozen=True)
+class TwoStep:
+    secret: str
+    recovery_codes: list[str]
+
+    def code_at(self, moment: datetime) -> str:
+        return pyotp.TOTP(self.secret).at(moment)
+
+
+def make_two_step(session: Session, member: StaffMember, now: datetime) -> TwoStep:
+    """Turn on two-step sign-in as the member would, a few minutes before `now`, so every
+    code from `now` on is still unused."""
+    earlier = now - timedelta(minutes=5)
+    secret = two_step.start_setup(session, member)
+    codes = two_step.enable(session, member, pyotp.TOTP(secret).at(earlier), earlier)
+    return TwoStep(secret, codes)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import DateField, EmailField, RadioField, StringField, SubmitField
+from wtforms import EmailField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
 from elearn.accounts.models import Category
+from elearn.fields import DayMonthYearField
 
 
 class AddStaffForm(FlaskForm):
@@ -38,11 +38,9 @@ class AddStaffForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired("Choose their role at the school")],
     )
-    starts_on = DateField(
+    starts_on = DayMonthYearField(
         "Start date",
-        widget=GovDateInput(),
         description="Their first day, for example 1 9 2026. Induction is due from this date.",
-        format="%d %m %Y",
         validators=[InputRequired("Enter their start date")],
     )
     submit = SubmitField("Add and make a set-up link", widget=GovSubmitInput())

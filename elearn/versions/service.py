@@ -8,10 +8,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import School, StaffMember
+from elearn.certificates.models import Declaration
 from elearn.content.errors import ContentError
 from elearn.content.policy_file import parse_policy, policy_to_yaml
 from elearn.content.policy_import import PolicyImportError, import_policy
@@ -208,6 +209,22 @@ def _save_draft(
     return draft
 
 
+def discard_draft(session: Session, school: School, draft_id: int) -> None:
+    session.delete(school_draft(session, school, draft_id))
+    session.flush()
+
+
+def declaration_counts(session: Session, school: School) -> dict[int, int]:
+    """How many declarations each version has had, by version ID."""
+    rows = session.execute(
+        select(Declaration.policy_version_id, func.count(Declaration.id))
+        .join(PolicyVersion, PolicyVersion.id == Declaration.policy_version_id)
+        .where(PolicyVersion.school_id == school.id)
+        .group_by(Declaration.policy_version_id)
+    )
+    return {version_id: count for version_id, count in rows}
+
+
 def school_draft(session: Session, school: School, draft_id: int) -> PolicyDraft:
     draft = session.get(PolicyDraft, draft_id)
     if draft is None or draft.school_id != school.id:
@@ -233,7 +250,11 @@ def review_draft(session: Session, school: School, draft_id: int, course: Course
     policy = parse_policy(draft.policy_yaml, display_name="draft")
     current = current_version(session, school)
     changes = diff_policies(version_policy(current), policy)
-    changed_ids = {c.clause_id for c in changes if c.kind is not ClauseChangeKind.REMOVED}
+    changed_ids = {
+        c.clause_id
+        for c in changes
+        if c.kind is not ClauseChangeKind.REMOVED and c.new is not None and not c.new.is_formal
+    }
     taught = {clause_id for lesson in course.lessons for clause_id in lesson.clauses}
     return DraftReview(
         draft=draft,
@@ -289,7 +310,13 @@ def publish_draft(
         published_at=now,
         change_kind=change_kind,
         reconfirm_by=reconfirm_by,
-        changed_clause_ids=[c.clause_id for c in changes if c.kind is not ClauseChangeKind.REMOVED],
+        changed_clause_ids=[
+            change.clause_id
+            for change in changes
+            if change.kind is not ClauseChangeKind.REMOVED
+            and change.new is not None
+            and not change.new.is_formal  # dates and adoption lines teach nothing
+        ],
         published_by_id=actor.id,
     )
     session.add(version)

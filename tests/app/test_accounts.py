@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn import create_app
+from elearn.accounts import service
 from elearn.accounts.models import Role, School, StaffMember
 from elearn.clock import FixedClock
 from elearn.db import get_db
@@ -44,16 +45,63 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(
     assert "Enter a correct email address and password." in wrong.get_data(as_text=True)
 
 
-def test_sign_in_is_throttled_per_account_after_five_failures(
-    client: FlaskClient, staff: StaffMember, clock: FixedClock
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+HEAD_OFFICE = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def test_sign_in_is_throttled_for_an_account_at_an_address_after_five_failures(
+    client: FlaskClient, staff: StaffMember
 ) -> None:
     for _ in range(5):
         assert sign_in(client, staff.email, "wrong password").status_code == 400
     throttled = sign_in(client, staff.email, PASSWORD)
     assert throttled.status_code == 429
     assert "Too many failed attempts" in throttled.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("failures", "expected"), [(4, 303), (5, 429)], ids=["four-failures", "five-failures"]
+)
+def test_the_account_and_address_limit_starts_at_the_fifth_failure(
+    client: FlaskClient, staff: StaffMember, failures: int, expected: int
+) -> None:
+    for _ in range(failures):
+        sign_in(client, staff.email, "wrong password")
+    assert sign_in(client, staff.email, PASSWORD).status_code == expected
+
+
+def test_throttling_ends_when_the_window_has_passed(
+    client: FlaskClient, staff: StaffMember, clock: FixedClock
+) -> None:
+    for _ in range(5):
+        sign_in(client, staff.email, "wrong password")
     clock.advance(minutes=16)
     assert sign_in(client, staff.email, PASSWORD).status_code == 303
+
+
+def test_an_attacker_at_one_address_cannot_lock_the_headteacher_out_from_another(
+    app: Flask, headteacher: StaffMember
+) -> None:
+    attacker = app.test_client()
+    for _ in range(20):
+        sign_in(attacker, headteacher.email, "guessing again", environ_base=ATTACKER)
+    assert sign_in(attacker, headteacher.email, PASSWORD, environ_base=ATTACKER).status_code == 429
+    head = app.test_client()
+    response = sign_in(head, headteacher.email, PASSWORD, environ_base=HEAD_OFFICE)
+    assert response.status_code == 303
+
+
+def test_a_distributed_attack_gets_one_guess_per_address_once_over_the_account_limit(
+    app: Flask, headteacher: StaffMember
+) -> None:
+    client = app.test_client()
+    for number in range(50):  # 50 addresses, one wrong guess each
+        address = {"REMOTE_ADDR": f"203.0.113.{number + 1}"}
+        assert sign_in(client, headteacher.email, "guess", environ_base=address).status_code == 400
+    again = {"REMOTE_ADDR": "203.0.113.1"}
+    assert sign_in(client, headteacher.email, "guess", environ_base=again).status_code == 429
+    response = sign_in(client, headteacher.email, PASSWORD, environ_base=HEAD_OFFICE)
+    assert response.status_code == 303
 
 
 def test_throttling_holds_across_server_processes(
@@ -68,7 +116,7 @@ def test_throttling_holds_across_server_processes(
     assert sign_in(other.test_client(), staff.email, PASSWORD).status_code == 429
 
 
-def test_sign_in_is_throttled_per_address(
+def test_sign_in_is_throttled_per_address_across_accounts(
     client: FlaskClient, session: Session, school: School, staff: StaffMember
 ) -> None:
     for number in range(20):
@@ -262,3 +310,77 @@ def test_staff_can_be_signed_in_by_id_only_with_the_current_session_token(
     staff.session_token = "changed"
     session.commit()
     assert client.get("/").headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "at least 10 characters"),
+        ("password123456", "too easy to guess: this is similar to a commonly used password"),
+        ("qwertyuiopas", "too easy to guess"),
+        ("1234567890", "too easy to guess: this is a top-100 common password"),
+        ("aaaaaaaaaaaaaaaa", 'too easy to guess: repeats like "aaa" are easy to guess'),
+        ("Password12345", "A capital letter does not help much."),
+        ("amelia.hart@school.example", "must not be your email address"),
+        ("Amelia Hart", "must not be your name"),
+        ("ameliahart2026", "too easy to guess"),
+        ("thornersschool", "too easy to guess"),
+        ("x" * 201, "200 characters or fewer"),
+    ],
+    ids=[
+        "too-short",
+        "common-with-digits",
+        "keyboard-row",
+        "top-100",
+        "repeated-letter",
+        "capital-letter-advice",
+        "own-email",
+        "own-name",
+        "own-name-and-year",
+        "school-name",
+        "too-long",
+    ],
+)
+def test_a_weak_password_is_refused_with_advice(password: str, message: str) -> None:
+    problem = service.password_problem(
+        password,
+        email="amelia.hart@school.example",
+        name="Amelia Hart",
+        school="Thorner's School",
+    )
+    assert problem is not None
+    assert message in problem
+    if "too easy to guess" in message:
+        assert problem.endswith("Try three random words together.")
+
+
+@pytest.mark.parametrize(
+    "password",
+    [PASSWORD, "lantern orchard biscuit", "kettle meadow violin", "a brand new password"],
+    ids=["factory-password", "three-words", "three-more-words", "test-password"],
+)
+def test_a_strong_passphrase_is_accepted(password: str) -> None:
+    assert (
+        service.password_problem(
+            password, email="amelia.hart@school.example", name="Amelia Hart", school="Thorner's"
+        )
+        is None
+    )
+
+
+def test_a_long_passphrase_beyond_what_zxcvbn_reads_is_judged_on_its_start() -> None:
+    assert service.password_problem("lantern orchard biscuit " * 8) is None
+    assert service.password_problem("a" * 150) is not None
+
+
+def test_changing_to_a_common_password_shows_why_and_keeps_the_old_one(
+    as_staff: FlaskClient, session: Session, staff: StaffMember
+) -> None:
+    old_hash = staff.password_hash
+    response = as_staff.post(
+        "/account/password", data={"current": PASSWORD, "password": "password123456"}
+    )
+    assert response.status_code == 400
+    assert "That password is too easy to guess" in response.get_data(as_text=True)
+    session.refresh(staff)
+    assert staff.password_hash == old_hash

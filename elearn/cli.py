@@ -17,7 +17,10 @@ from flask import Flask
 
 from elearn import create_app
 from elearn.accounts import service as accounts
+from elearn.accounts import two_step
 from elearn.accounts.models import Category, Role
+from elearn.audit.models import EventKind
+from elearn.audit.service import record
 from elearn.certificates.service import sample_certificate
 from elearn.clock import long_date
 from elearn.config import ConfigError
@@ -191,6 +194,29 @@ def create_user(
         click.echo(f"Added {member.name} <{member.email}> as {member.role.value}.")
         if token is not None:
             click.echo(f"Set-up link (works once): {app.config['BASE_URL']}/setup/{token}")
+
+
+@main.command(
+    "two-step-off",
+    help="Turn off two-step sign-in for an account that has lost its phone and recovery codes.",
+)
+@click.option("--email", required=True, help="The account's email address.")
+@fails_cleanly
+def two_step_off(email: str) -> None:
+    with app_context():
+        session = get_session()
+        member = two_step.turn_off_for(session, email)
+        record(
+            session,
+            EventKind.TWO_STEP_DISABLED,
+            actor=None,
+            subject=f"{member.email} (from the command line)",
+            address="command line",
+            now=get_clock().now(),
+            school=accounts.get_school(session),
+        )
+        session.commit()
+        click.echo(f"Two-step sign-in is off for {member.email}. They can set it up again.")
 
 
 @main.command(help="Fill the database with a demo school: a headteacher and a dozen staff.")

@@ -64,7 +64,9 @@ def send_to_two_step_setup() -> ResponseReturnValue | None:
     endpoint = request.endpoint
     if endpoint is None or endpoint in TWO_STEP_SETUP_EXEMPT or endpoint.startswith("public."):
         return None
-    if current_user.is_authenticated and two_step.must_set_up(current_member(), current_school()):
+    if not current_user.is_authenticated or not current_member().is_headteacher:
+        return None
+    if two_step.must_set_up(current_member(), current_school()):
         return redirect(url_for("accounts.two_step_settings"))
     return None
 
@@ -165,33 +167,38 @@ def two_step_sign_in() -> ResponseReturnValue:
     pending: dict[str, Any] | None = flask_session.get(PENDING)
     if not pending:
         return redirect(url_for("auth.login"))
-    session = get_session()
-    now = get_clock().now()
-    started_at = datetime.fromisoformat(pending["since"])
     form = TwoStepCodeForm()
+    result = None
     try:
-        if not form.validate_on_submit():
-            two_step.pending_member(session, pending["user"], started_at, now, _throttle_limits())
-            return render_template("accounts/two_step_sign_in.html", form=form), (
-                400 if form.errors else 200
-            )
-        result = two_step.second_step(
-            session, pending["user"], started_at, form.code.data or "", client_address(), now,
-            _throttle_limits(),
-        )  # fmt: skip
+        result = _check_code(pending, form.code.data if form.validate_on_submit() else None)
     except (service.TwoStepEnded, service.SignInThrottled) as error:
         return _end_pending_sign_in(pending, error)
     except DomainError as error:
         record_event(EventKind.SIGN_IN_FAILED, f"{pending['email']} (wrong security code)")
-        session.commit()
+        get_session().commit()  # keep the failure: it counts towards throttling
         show_form_error(form, error, "code")
-        return render_template("accounts/two_step_sign_in.html", form=form), 400
+    if result is None:
+        status = 400 if form.errors else 200
+        return render_template("accounts/two_step_sign_in.html", form=form), status
     return _finish_two_step(result, pending.get("next"))
+
+
+def _check_code(pending: dict[str, Any], code: str | None) -> two_step.SecondStep | None:
+    """Check a submitted code; with none, only check the sign-in can still be finished."""
+    session = get_session()
+    now = get_clock().now()
+    started_at = datetime.fromisoformat(pending["since"])
+    if code is None:
+        two_step.pending_member(session, pending["user"], started_at, now, _throttle_limits())
+        return None
+    return two_step.second_step(
+        session, pending["user"], started_at, code, client_address(), now, _throttle_limits()
+    )
 
 
 def _end_pending_sign_in(pending: dict[str, Any], error: DomainError) -> ResponseReturnValue:
     session = get_session()
-    record_event(EventKind.SIGN_IN_FAILED, f"{pending['email']} (wrong security code)")
+    record_event(EventKind.SIGN_IN_FAILED, f"{pending['email']} (two-step sign-in ended)")
     session.commit()
     flask_session.pop(PENDING, None)
     form = SignInForm(formdata=None)
@@ -241,6 +248,9 @@ def setup_link(token: str) -> ResponseReturnValue:
             show_form_error(form, error, "password")
         else:
             record_event(EventKind.PASSWORD_CHANGED, member.email, actor=member)
+            session.commit()
+            if member.has_two_step:  # a new password is still only the first step
+                return _ask_for_code(member, now, None)
             _sign_in(member)
             session.commit()
             flash("Your password is saved. Welcome to your training.", "success")

@@ -36,7 +36,10 @@ PASSWORD_MIN_SCORE = 3
 ZXCVBN_MAX_LENGTH = 72
 GUESSABLE_ADVICE = "Try three random words together."
 SIGN_IN_FAILED = "Enter a correct email address and password."
-WRONG_CODE = "Enter the code your authenticator app shows now, or one of your recovery codes."
+WRONG_CODE = (
+    "That code is not right, or it has been used already. Enter the next code your app shows, "
+    "or one of your recovery codes."
+)
 TWO_STEP_ENDED = "Too many wrong codes, or you took too long. Sign in again."
 
 

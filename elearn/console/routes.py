@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -14,12 +15,16 @@ from elearn.accounts.forms import TwoStepRequirementForm
 from elearn.accounts.models import Category
 from elearn.audit.models import EventKind
 from elearn.audit.service import recent_events
-from elearn.console.forms import AddStaffForm
+from elearn.console import service as staff
+from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TrainingRulesForm
 from elearn.console.service import roster
 from elearn.db import get_session
 from elearn.errors import DomainError, NotFound
-from elearn.versions.service import current_version
+from elearn.training.history import member_history
+from elearn.training.tracking import member_status
+from elearn.versions.service import current_version, review_is_overdue, version_policy
 from elearn.web import (
+    current_member,
     current_school,
     get_clock,
     headteacher_required,
@@ -44,11 +49,33 @@ def _link_valid_for() -> timedelta:
 @console.route("/")
 @headteacher_required
 def index() -> ResponseReturnValue:
+    """The roster; `?as_of=YYYY-MM-DD` forecasts everyone's status on that date."""
     session = get_session()
     school = _school()
+    today = get_clock().today()
+    as_of_text = (request.args.get("as_of") or "").strip()[:10]
+    as_of, as_of_error = today, None
+    if as_of_text:
+        try:
+            as_of = date.fromisoformat(as_of_text)
+        except ValueError:
+            as_of_error = "Enter a real date, such as 1 September 2027"
+    archived = request.args.get("show") == "archived"
     version = current_version(session, school)
-    rows = roster(session, school, get_clock().today())
-    return render_template("console/index.html", rows=rows, version=version)
+    return (
+        render_template(
+            "console/index.html",
+            rows=roster(session, school, as_of, archived=archived),
+            version=version,
+            review_overdue=review_is_overdue(version_policy(version), today),
+            as_of=as_of if as_of != today else None,
+            as_of_text=as_of_text,
+            as_of_error=as_of_error,
+            archived=archived,
+            has_errors=bool(as_of_error),
+        ),
+        400 if as_of_error else 200,
+    )
 
 
 @console.route("/staff/new", methods=["GET", "POST"])
@@ -128,3 +155,125 @@ def security() -> ResponseReturnValue:
 def audit_log() -> ResponseReturnValue:
     events = recent_events(get_session(), _school(), AUDIT_PAGE_SIZE)
     return render_template("console/audit.html", events=events, limit=AUDIT_PAGE_SIZE)
+
+
+# --- One member of staff: their record, history, long leave and leaving ------------------------
+
+
+def _staff_page(member: accounts.StaffMember, pause_form: PauseForm) -> ResponseReturnValue:
+    session = get_session()
+    status = member_status(session, member, get_clock().today())
+    return (
+        render_template(
+            "console/member.html",
+            member=member,
+            row=status,
+            events=member_history(session, member),
+            pause_form=pause_form,
+            action=ActionForm(formdata=None),
+            has_errors=bool(pause_form.errors),
+        ),
+        400 if pause_form.errors else 200,
+    )
+
+
+@console.route("/staff/<int:member_id>")
+@headteacher_required
+def member(member_id: int) -> ResponseReturnValue:
+    found = accounts.school_member(get_session(), _school(), member_id)
+    return _staff_page(found, PauseForm(formdata=None))
+
+
+@console.route("/staff/<int:member_id>/pause", methods=["POST"])
+@headteacher_required
+def pause(member_id: int) -> ResponseReturnValue:
+    session = get_session()
+    found = accounts.school_member(session, _school(), member_id)
+    form = PauseForm()
+    if form.validate_on_submit():
+        try:
+            staff.pause(found, form.returns_on.data, get_clock().today())  # type: ignore[arg-type]
+        except DomainError as error:
+            session.rollback()
+            show_form_error(form, error, "returns_on")
+        else:
+            session.commit()
+            flash(f"{found.name}'s training is paused.", "success")
+            return redirect(url_for("console.member", member_id=found.id), 303)
+    return _staff_page(found, form)
+
+
+def _one_button_action(
+    member_id: int, change: Callable[[accounts.StaffMember], None], done: str
+) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        raise DomainError("The form had expired. Go back and try again.")
+    session = get_session()
+    found = accounts.school_member(session, _school(), member_id)
+    change(found)
+    session.commit()
+    flash(done.format(name=found.name), "success")
+    return redirect(url_for("console.member", member_id=found.id), 303)
+
+
+@console.route("/staff/<int:member_id>/resume", methods=["POST"])
+@headteacher_required
+def resume(member_id: int) -> ResponseReturnValue:
+    return _one_button_action(member_id, staff.resume, "{name}'s training clock is running again.")
+
+
+@console.route("/staff/<int:member_id>/archive", methods=["POST"])
+@headteacher_required
+def archive(member_id: int) -> ResponseReturnValue:
+    actor = current_member()
+    return _one_button_action(
+        member_id,
+        lambda found: staff.archive(found, actor),
+        "{name} is archived: off the roster, with their records kept.",
+    )
+
+
+@console.route("/staff/<int:member_id>/restore", methods=["POST"])
+@headteacher_required
+def restore(member_id: int) -> ResponseReturnValue:
+    return _one_button_action(member_id, staff.restore, "{name} is back on the roster.")
+
+
+# --- The school's training rules ------------------------------------------------------------
+
+
+@console.route("/settings", methods=["GET", "POST"])
+@headteacher_required
+def settings() -> ResponseReturnValue:
+    session = get_session()
+    school = _school()
+    form = TrainingRulesForm(
+        data={
+            "validity_months": school.validity_months,
+            "due_soon_days": school.due_soon_days,
+            "induction_days": school.induction_days,
+            "renewal": "date" if school.renewal_month else "months",
+            "renewal_day": school.renewal_day,
+            "renewal_month": school.renewal_month,
+        }
+    )
+    if form.validate_on_submit():
+        fixed = form.renewal.data == "date"
+        try:
+            staff.update_rules(
+                school,
+                validity_months=form.validity_months.data or 12,
+                due_soon_days=form.due_soon_days.data or 0,
+                induction_days=form.induction_days.data or 20,
+                renewal_day=form.renewal_day.data if fixed else None,
+                renewal_month=form.renewal_month.data if fixed else None,
+            )
+        except DomainError as error:
+            session.rollback()
+            show_form_error(form, error, "renewal_day")
+        else:
+            session.commit()
+            flash("The training rules are saved. Everyone's status now follows them.", "success")
+            return redirect(url_for("console.index"), 303)
+    page = render_template("console/settings.html", form=form, has_errors=bool(form.errors))
+    return page, 400 if form.errors else 200

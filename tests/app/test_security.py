@@ -92,6 +92,14 @@ STATE_CHANGING = [
     ("/console/policy/from-content", {}),
     ("/console/policy/drafts/1", {}),
     ("/console/policy/drafts/1/discard", {}),
+    ("/console/staff/{staff_id}/pause", {"returns_on": ["1", "9", "2027"]}),
+    ("/console/staff/{staff_id}/resume", {}),
+    ("/console/staff/{staff_id}/archive", {}),
+    ("/console/staff/{staff_id}/restore", {}),
+    (
+        "/console/settings",
+        {"validity_months": "6", "due_soon_days": "10", "induction_days": "5", "renewal": "months"},
+    ),
 ]
 STATE_CHANGING_IDS = [path for path, _ in STATE_CHANGING]
 

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import RecoveryCode, School, StaffMember
+from elearn.accounts.service import issue_setup_link
+from elearn.audit.models import AuditEvent, EventKind
+from elearn.cli import main
 from elearn.clock import FixedClock
-from tests.conftest import sign_in_as
+from tests.conftest import NOW, sign_in_as
 from tests.factories import PASSWORD, TwoStep, make_two_step
 
 PENDING = "two_step_pending"
@@ -343,3 +348,46 @@ def test_when_required_a_headteacher_with_two_step_carries_on_as_normal(
 ) -> None:
     require_two_step(session, school)
     assert as_headteacher.get("/console/").status_code == 200
+
+
+def test_a_set_up_link_for_an_account_with_two_step_still_asks_for_a_code(
+    client: FlaskClient, session: Session, headteacher: StaffMember, head_two_step: TwoStep
+) -> None:
+    token = issue_setup_link(session, headteacher, NOW, timedelta(hours=1))
+    session.commit()
+    response = client.post(f"/setup/{token}", data={"password": "lantern orchard biscuit"})
+    assert response.headers["Location"] == "/login/two-step"
+    assert not is_signed_in(client)
+
+
+# Lost phone and lost recovery codes
+
+
+def test_the_command_line_turns_two_step_off_for_a_locked_out_headteacher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("ELEARN_DATABASE_URL", url)
+    runner = CliRunner()
+    runner.invoke(main, ["init", "--school", "Thorner's"])
+    runner.invoke(
+        main,
+        [
+            *("create-user", "--email", "head@school.example", "--name", "Helen Carter"),
+            *("--role", "headteacher", "--password-stdin"),
+        ],
+        input=f"{PASSWORD}\n",
+    )
+    with Session(create_engine(url)) as direct:
+        head = direct.scalars(select(StaffMember)).one()
+        make_two_step(direct, head, NOW)
+        direct.commit()
+    result = runner.invoke(main, ["two-step-off", "--email", "Head@School.example"])
+    assert result.exit_code == 0, result.output
+    assert "Two-step sign-in is off for head@school.example" in result.output
+    with Session(create_engine(url)) as direct:
+        head = direct.scalars(select(StaffMember)).one()
+        assert not head.has_two_step
+        assert direct.scalar(select(func.count(RecoveryCode.id))) == 0
+        event = direct.scalars(select(AuditEvent)).one()
+        assert (event.event, event.address) == (EventKind.TWO_STEP_DISABLED, "command line")

@@ -70,12 +70,14 @@ def downgrade() -> None:
     with op.batch_alter_table('policy_versions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_policy_versions_published_by_id_staff_members'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_policy_versions_school_id_label'), type_='unique')
+        batch_op.drop_constraint(batch_op.f('ck_policy_versions_change_kind'), type_='check')
         batch_op.drop_column('published_by_id')
         batch_op.drop_column('changed_clause_ids')
         batch_op.drop_column('reconfirm_by')
         batch_op.drop_column('change_kind')
 
     with op.batch_alter_table('attempts', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_attempts_attempt_kind'), type_='check')
         batch_op.drop_column('kind')
 
     with op.batch_alter_table('policy_drafts', schema=None) as batch_op:

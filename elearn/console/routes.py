@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -17,6 +26,7 @@ from elearn.audit.models import EventKind
 from elearn.audit.service import recent_events
 from elearn.console import service as staff
 from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TrainingRulesForm
+from elearn.console.reports import roster_csv
 from elearn.console.service import roster
 from elearn.db import get_session
 from elearn.errors import DomainError, NotFound
@@ -76,6 +86,23 @@ def index() -> ResponseReturnValue:
         ),
         400 if as_of_error else 200,
     )
+
+
+@console.route("/roster.csv")
+@headteacher_required
+def roster_export() -> ResponseReturnValue:
+    """The roster as a spreadsheet, for the date asked (`?as_of=`) or today."""
+    session = get_session()
+    today = get_clock().today()
+    try:
+        as_of = date.fromisoformat((request.args.get("as_of") or "").strip()[:10] or str(today))
+    except ValueError:
+        as_of = today
+    rows = roster(session, _school(), as_of)
+    record_event(EventKind.EXPORT, f"roster on {as_of.isoformat()}", commit=True)
+    response = Response(roster_csv(rows, as_of), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="training-{as_of}.csv"'
+    return response
 
 
 @console.route("/staff/new", methods=["GET", "POST"])

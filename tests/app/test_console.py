@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import School, StaffMember
 from elearn.content.schema import Course
+from elearn.security import csv_safe
 from tests.app.journey import finish_course
 from tests.conftest import sign_in_as
 from tests.factories import make_member
@@ -58,3 +62,41 @@ def test_roster_makes_the_same_number_of_queries_for_any_number_of_staff(
         assert client.get("/console/").status_code == 200
     assert many.count == few.count
     assert few.count <= 10, few.statements
+
+
+def test_roster_exports_as_csv_with_formulas_made_harmless(
+    client: FlaskClient, session: Session, school: School, headteacher: StaffMember, course: Course
+) -> None:
+    member = make_member(session, school, name='=HYPERLINK("http://evil.example","Click")')
+    session.commit()
+    finish_course(client, session, member, course)
+    sign_in_as(client, headteacher)
+    response = client.get("/console/roster.csv?as_of=2027-01-01")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["Training status on 2027-01-01"]
+    assert rows[1][:5] == ["Name", "Email", "Role", "Start date", "Status"]
+    exported = next(row for row in rows if member.email in row)
+    assert exported[0] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert exported[4] == "compliant"
+    assert exported[9]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 1234", "'+44 1234"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Amelia", "Amelia"),
+        ("", ""),
+        (None, ""),
+        (85, "85"),
+    ],
+    ids=["equals", "plus", "minus", "at", "tab", "plain", "empty", "none", "number"],
+)
+def test_csv_safe_turns_formula_starts_into_text(value: object, expected: str) -> None:
+    assert csv_safe(value) == expected

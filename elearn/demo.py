@@ -34,8 +34,10 @@ class DemoPerson:
     lessons_done: int = 0  # -1: all of them
     attempts: tuple[bool, ...] = ()  # pass or fail, in order
     signed_days_ago: int | None = None  # when the declaration was signed
+    paused_for_days: int | None = None  # on long leave, back in this many days
 
 
+HEADTEACHER = DemoPerson("Helen Carter", Category.TEACHER, 3000, -1, (True,), 100)
 STAFF = (
     DemoPerson("Amelia Hart", Category.TEACHER, 1100, -1, (True,), 335),
     DemoPerson("Siân Ó Súilleabháin", Category.TEACHER, 900, -1, (True,), 400),
@@ -47,7 +49,7 @@ STAFF = (
     DemoPerson("Margaret Ellis", Category.VOLUNTEER, 3),
     DemoPerson("Ben Walsh", Category.TEACHER, 12, -1, (False,)),
     DemoPerson("Chloe Martin", Category.TEACHER, 8, -1, (True,)),
-    DemoPerson("Rhys Jones", Category.SUPPORT_STAFF, 800, -1, (True,), 180),
+    DemoPerson("Rhys Jones", Category.SUPPORT_STAFF, 800, -1, (True,), 360, paused_for_days=60),
     DemoPerson("Fatima Begum", Category.TEACHER, 1500, -1, (True,), 350),
 )
 
@@ -121,32 +123,27 @@ def build_demo(session: Session, course: Course, now: datetime, base_url: str) -
     )
     record_initial_version(session, school, course, now - timedelta(days=2000))
     rng = random.Random(2026)  # noqa: S311 - a repeatable demo, not a secret
-    people: list[tuple[str, Role, DemoPerson | None]] = [
-        ("Helen Carter", Role.HEADTEACHER, None),
-        *((person.name, Role.STAFF, person) for person in STAFF),
-    ]
+    people = [(HEADTEACHER, Role.HEADTEACHER), *((person, Role.STAFF) for person in STAFF)]
     lines = []
-    for name, role, person in people:
-        email = _email(name)
+    for person, role in people:
+        email = _email(person.name)
         exists = session.scalar(select(StaffMember.id).where(StaffMember.email == email))
         if exists is None:
-            started = person.started_days_ago if person else 2000
             member = accounts.create_member(
                 session,
                 school,
                 email=email,
-                name=name,
+                name=person.name,
                 role=role,
-                category=person.category if person else Category.TEACHER,
-                starts_on=school_date(now - timedelta(days=started)),
-                now=now - timedelta(days=max(started, 0)),
+                category=person.category,
+                starts_on=school_date(now - timedelta(days=person.started_days_ago)),
+                now=now - timedelta(days=max(person.started_days_ago, 0)),
                 password=DEMO_PASSWORD,
             )
-            if person is not None:
-                _walk(session, course, member, person, now, base_url, rng)
-        label = (
-            "headteacher" if role is Role.HEADTEACHER else (person.category.label if person else "")
-        )
+            _walk(session, course, member, person, now, base_url, rng)
+            if person.paused_for_days is not None:
+                member.paused_until = school_date(now + timedelta(days=person.paused_for_days))
+        label = "headteacher" if role is Role.HEADTEACHER else person.category.label
         lines.append(f"{email:<40} {label}")
     lines.append(f"Password for every demo account: {DEMO_PASSWORD}")
     return lines

@@ -47,13 +47,18 @@ def current_school() -> School | None:
     return school
 
 
+def require_school() -> School:
+    """The school, for pages that make no sense before it is set up."""
+    school = current_school()
+    if school is None:
+        raise NotFound("This school has not been set up yet.")
+    return school
+
+
 def current_policy() -> Policy:
     """The policy in force at this school, as its current version published it."""
     if "policy" not in g:
-        school = current_school()
-        if school is None:
-            raise NotFound("This school has not been set up yet.")
-        g.policy = version_policy(current_version(get_session(), school))
+        g.policy = version_policy(current_version(get_session(), require_school()))
     policy: Policy = g.policy
     return policy
 

@@ -18,10 +18,10 @@ from elearn.training.service import progress
 from elearn.versions.service import current_version
 from elearn.web import (
     current_member,
-    current_school,
     get_clock,
     get_course,
     record_event,
+    require_school,
     show_form_error,
 )
 
@@ -34,18 +34,16 @@ def declaration() -> ResponseReturnValue:
     session = get_session()
     member = current_member()
     course = get_course()
-    school = current_school()
+    school = require_school()
     state = progress(session, member, course)
     if state.enrolment is None or state.passed_attempt is None:
         latest = service.latest_certificate(session, member)
         if latest is not None and state.enrolment is None:
             return redirect(url_for("certificates.done", certificate_id=latest.id), 303)
         raise DomainError("Pass the assessment before you sign the declaration.")
-    version = current_version(session, school) if school is not None else None
-    if version is None:
-        raise DomainError("This school has not been set up yet.")
+    version = current_version(session, school)
     form = DeclarationForm()
-    if form.validate_on_submit() and school is not None:
+    if form.validate_on_submit():
         try:
             certificate = service.sign_declaration(
                 session,

@@ -29,27 +29,20 @@ from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TrainingRu
 from elearn.console.reports import roster_csv
 from elearn.console.service import roster
 from elearn.db import get_session
-from elearn.errors import DomainError, NotFound
+from elearn.errors import DomainError
 from elearn.training.history import member_history
 from elearn.training.tracking import member_status
 from elearn.versions.service import current_version, review_is_overdue, version_policy
 from elearn.web import (
     current_member,
-    current_school,
     get_clock,
     headteacher_required,
     record_event,
+    require_school,
     show_form_error,
 )
 
 console = Blueprint("console", __name__, url_prefix="/console")
-
-
-def _school() -> accounts.School:
-    school = current_school()
-    if school is None:
-        raise NotFound("This school has not been set up yet.")
-    return school
 
 
 def _link_valid_for() -> timedelta:
@@ -61,7 +54,7 @@ def _link_valid_for() -> timedelta:
 def index() -> ResponseReturnValue:
     """The roster; `?as_of=YYYY-MM-DD` forecasts everyone's status on that date."""
     session = get_session()
-    school = _school()
+    school = require_school()
     today = get_clock().today()
     as_of_text = (request.args.get("as_of") or "").strip()[:10]
     as_of, as_of_error = today, None
@@ -98,7 +91,7 @@ def roster_export() -> ResponseReturnValue:
         as_of = date.fromisoformat((request.args.get("as_of") or "").strip()[:10] or str(today))
     except ValueError:
         as_of = today
-    rows = roster(session, _school(), as_of)
+    rows = roster(session, require_school(), as_of)
     record_event(EventKind.EXPORT, f"roster on {as_of.isoformat()}", commit=True)
     response = Response(roster_csv(rows, as_of), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="training-{as_of}.csv"'
@@ -114,7 +107,7 @@ def add_staff() -> ResponseReturnValue:
         try:
             member, token = accounts.add_staff_member(
                 session,
-                _school(),
+                require_school(),
                 email=form.email.data or "",
                 name=form.name.data or "",
                 category=Category(form.category.data),
@@ -141,7 +134,7 @@ def new_setup_link(member_id: int) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         raise DomainError("The form had expired. Go back and try again.")
     session = get_session()
-    member = accounts.school_member(session, _school(), member_id)
+    member = accounts.school_member(session, require_school(), member_id)
     token = accounts.issue_setup_link(session, member, get_clock().now(), _link_valid_for())
     record_event(EventKind.SETUP_LINK_ISSUED, member.email)
     session.commit()
@@ -163,7 +156,7 @@ AUDIT_PAGE_SIZE = 200
 @headteacher_required
 def security() -> ResponseReturnValue:
     session = get_session()
-    school = _school()
+    school = require_school()
     form = TwoStepRequirementForm(data={"required": "yes" if school.requires_two_step else "no"})
     if form.validate_on_submit():
         required = form.required.data == "yes"
@@ -180,7 +173,7 @@ def security() -> ResponseReturnValue:
 @console.route("/audit")
 @headteacher_required
 def audit_log() -> ResponseReturnValue:
-    events = recent_events(get_session(), _school(), AUDIT_PAGE_SIZE)
+    events = recent_events(get_session(), require_school(), AUDIT_PAGE_SIZE)
     return render_template("console/audit.html", events=events, limit=AUDIT_PAGE_SIZE)
 
 
@@ -207,7 +200,7 @@ def _staff_page(member: accounts.StaffMember, pause_form: PauseForm) -> Response
 @console.route("/staff/<int:member_id>")
 @headteacher_required
 def member(member_id: int) -> ResponseReturnValue:
-    found = accounts.school_member(get_session(), _school(), member_id)
+    found = accounts.school_member(get_session(), require_school(), member_id)
     return _staff_page(found, PauseForm(formdata=None))
 
 
@@ -215,7 +208,7 @@ def member(member_id: int) -> ResponseReturnValue:
 @headteacher_required
 def pause(member_id: int) -> ResponseReturnValue:
     session = get_session()
-    found = accounts.school_member(session, _school(), member_id)
+    found = accounts.school_member(session, require_school(), member_id)
     form = PauseForm()
     if form.validate_on_submit():
         try:
@@ -236,7 +229,7 @@ def _one_button_action(
     if not ActionForm().validate_on_submit():
         raise DomainError("The form had expired. Go back and try again.")
     session = get_session()
-    found = accounts.school_member(session, _school(), member_id)
+    found = accounts.school_member(session, require_school(), member_id)
     change(found)
     session.commit()
     flash(done.format(name=found.name), "success")
@@ -273,7 +266,7 @@ def restore(member_id: int) -> ResponseReturnValue:
 @headteacher_required
 def settings() -> ResponseReturnValue:
     session = get_session()
-    school = _school()
+    school = require_school()
     form = TrainingRulesForm(
         data={
             "validity_months": school.validity_months,

@@ -27,9 +27,9 @@ from elearn.versions.service import changes_since, current_version
 from elearn.web import (
     current_member,
     current_policy,
-    current_school,
     get_clock,
     get_course,
+    require_school,
 )
 
 training = Blueprint("training", __name__)
@@ -122,11 +122,11 @@ def _lesson_page(
     policy = current_policy()
     present = {clause.id for clause in policy.clauses}
     changes = {}
-    if lesson.id in state.changed_lessons and (school := current_school()) is not None:
+    if lesson.id in state.changed_lessons:
         signed = service.last_signed_version_id(session, member)
         changes = {
             clause_id: change
-            for clause_id, change in changes_since(session, school, signed).items()
+            for clause_id, change in changes_since(session, require_school(), signed).items()
             if clause_id in lesson.clauses
         }
     return (
@@ -184,12 +184,8 @@ def complete_lesson(lesson_id: str) -> ResponseReturnValue:
         abort(400)
     session = get_session()
     member = current_member()
-    school = current_school()
-    if school is None:
-        abort(404)
-    service.complete_lesson(
-        session, member, course, current_version(session, school), lesson.id, get_clock().now()
-    )
+    version = current_version(session, require_school())
+    service.complete_lesson(session, member, course, version, lesson.id, get_clock().now())
     session.commit()
     return redirect(continue_url(service.progress(session, member, course)), 303)
 

@@ -13,27 +13,20 @@ from elearn.versions.forms import ContentFolderForm, DiscardDraftForm, PublishFo
 from elearn.versions.models import ChangeKind, PolicyVersion
 from elearn.web import (
     current_member,
-    current_school,
     get_clock,
     get_course,
     headteacher_required,
     record_event,
+    require_school,
     show_form_error,
 )
 
 versions = Blueprint("versions", __name__, url_prefix="/console/policy")
 
 
-def _school() -> service.School:
-    school = current_school()
-    if school is None:
-        raise NotFound("This school has not been set up yet.")
-    return school
-
-
 def _index_page(upload: UploadPolicyForm) -> ResponseReturnValue:
     session = get_session()
-    school = _school()
+    school = require_school()
     current = service.current_version(session, school)
     policy = service.version_policy(current)
     signed = service.declaration_counts(session, school)
@@ -71,7 +64,7 @@ def upload() -> ResponseReturnValue:
         try:
             draft = service.create_draft(
                 session,
-                _school(),
+                require_school(),
                 current_member(),
                 filename=document.filename or "policy.txt",
                 data=document.read(),
@@ -94,7 +87,7 @@ def from_content() -> ResponseReturnValue:
         raise DomainError("The form had expired. Go back and try again.")
     session = get_session()
     draft = service.draft_from_content_folder(
-        session, _school(), current_member(), get_course(), get_clock().now()
+        session, require_school(), current_member(), get_course(), get_clock().now()
     )
     session.commit()
     return redirect(url_for("versions.draft", draft_id=draft.id), 303)
@@ -104,7 +97,7 @@ def from_content() -> ResponseReturnValue:
 @headteacher_required
 def draft(draft_id: int) -> ResponseReturnValue:
     session = get_session()
-    school = _school()
+    school = require_school()
     review = service.review_draft(session, school, draft_id, get_course())
     form = PublishForm()
     if form.validate_on_submit():
@@ -146,7 +139,7 @@ def discard(draft_id: int) -> ResponseReturnValue:
     if not DiscardDraftForm().validate_on_submit():
         raise DomainError("The form had expired. Go back and try again.")
     session = get_session()
-    service.discard_draft(session, _school(), draft_id)
+    service.discard_draft(session, require_school(), draft_id)
     session.commit()
     flash("The draft has been discarded. Nothing was published.", "info")
     return redirect(url_for("versions.index"), 303)
@@ -156,7 +149,7 @@ def discard(draft_id: int) -> ResponseReturnValue:
 @headteacher_required
 def show(version_id: int) -> ResponseReturnValue:
     version = get_session().get(PolicyVersion, version_id)
-    if version is None or version.school_id != _school().id:
+    if version is None or version.school_id != require_school().id:
         raise NotFound("We could not find that version.")
     return render_template(
         "versions/show.html", version=version, policy=service.version_policy(version)

@@ -16,6 +16,8 @@ from elearn.content.policy_import import import_policy
 from elearn.content.schema import Course, Question, QuestionType
 
 MIN_QUESTIONS_PER_LESSON = 4
+OUTCOMES = range(2, 5)  # 2 to 4 learning outcomes a lesson
+MAX_READING_MINUTES = 4  # "under 5 minutes"
 # A biased bank lets people pass by pattern, not understanding; shuffling options does not
 # excuse it, because the same answer keeps the same tell (its length) wherever it is shown.
 MAX_SHARE_CORRECT_IS_LONGEST = 0.5
@@ -63,6 +65,7 @@ def check_course(course: Course, content_dir: Path | None = None) -> list[Conten
     """Every rule the course breaks, each with file and line."""
     problems: list[ContentProblem] = []
     problems += _check_bank_sizes(course)
+    problems += _check_lesson_shape(course)
     problems += _check_clauses_taught(course)
     problems += _check_bias(course)
     if content_dir is not None and course.policy_source:
@@ -81,6 +84,36 @@ def _check_bank_sizes(course: Course) -> list[ContentProblem]:
         for lesson in course.lessons
         if len(lesson.questions) < MIN_QUESTIONS_PER_LESSON
     ]
+
+
+def _check_lesson_shape(course: Course) -> list[ContentProblem]:
+    problems = []
+    for lesson in course.lessons:
+        if len(lesson.outcomes) not in OUTCOMES:
+            problems.append(
+                ContentProblem(
+                    lesson.source,
+                    1,
+                    f"lesson '{lesson.id}' has {len(lesson.outcomes)} learning outcomes; "
+                    f"give it {OUTCOMES.start} to {OUTCOMES.stop - 1}",
+                )
+            )
+        if lesson.reading_minutes > MAX_READING_MINUTES:
+            problems.append(
+                ContentProblem(
+                    lesson.source,
+                    1,
+                    f"lesson '{lesson.id}' takes {lesson.reading_minutes} minutes to read; keep "
+                    f"it under 5 (split it into two lessons)",
+                )
+            )
+        if not lesson.scenarios:
+            problems.append(
+                ContentProblem(
+                    lesson.source, 1, f"lesson '{lesson.id}' needs at least one worked scenario"
+                )
+            )
+    return problems
 
 
 def _check_clauses_taught(course: Course) -> list[ContentProblem]:

@@ -418,8 +418,10 @@ def _check_correct_count(
         reader.problem(
             line, f"a single-choice question needs exactly one correct option, not {correct}"
         )
-    if question_type is QuestionType.MULTIPLE and correct < 1:
-        reader.problem(line, "a multiple-response question needs at least one correct option")
+    if question_type is QuestionType.MULTIPLE and correct < 2:
+        reader.problem(
+            line, f"a multiple-response question needs two or more correct options, not {correct}"
+        )
 
 
 def _check_unique_question_ids(lessons: list[Lesson], problems: list[ContentProblem]) -> None:

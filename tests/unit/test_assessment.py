@@ -20,6 +20,7 @@ from elearn.content.schema import (
     QuestionType,
     Section,
     Subsection,
+    WorkedScenario,
 )
 from elearn.training.assessment import DrawnQuestion, draw_questions, grade
 
@@ -54,9 +55,9 @@ def make_course(
             summary="",
             clauses=("1.1.1",),
             reading_minutes=3,
-            outcomes=(),
+            outcomes=("Know one thing.", "Know another."),
             key_points=(),
-            scenarios=(),
+            scenarios=(WorkedScenario("A case", "What happened.", "What to do."),),
             practice=(),
             questions=tuple(make_question(f"lesson{index}", n) for n in range(per_lesson)),
         )

@@ -119,3 +119,24 @@ def test_a_bank_whose_right_answer_sits_in_one_position_fails() -> None:
 
 def test_a_balanced_bank_passes_the_bias_checks() -> None:
     assert problems(_rebuilt(lambda index: index % 4, make_longest=False)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"outcomes": ("Only one",)}, "has 1 learning outcomes; give it 2 to 4"),
+        ({"outcomes": ("a", "b", "c", "d", "e")}, "has 5 learning outcomes; give it 2 to 4"),
+        (
+            {"reading_minutes": 5},
+            "takes 5 minutes to read; keep it under 5 (split it into two lessons)",
+        ),
+        ({"scenarios": ()}, "needs at least one worked scenario"),
+    ],
+    ids=["one-outcome", "five-outcomes", "five-minutes", "no-scenario"],
+)
+def test_a_lesson_of_the_wrong_shape_fails(change: dict[str, object], message: str) -> None:
+    course = load_course(REPO_CONTENT_DIR)
+    lesson = dataclasses.replace(course.lessons[0], **change)
+    broken = dataclasses.replace(course, lessons=(lesson, *course.lessons[1:]), _questions={})
+    found = problems(broken)
+    assert found == [f"lessons/introduction.yaml:1: lesson 'introduction' {message}"]

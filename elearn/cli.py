@@ -29,6 +29,7 @@ from elearn.content.errors import ContentError
 from elearn.db import get_db, get_session
 from elearn.demo import build_demo
 from elearn.errors import DomainError
+from elearn.fields import EARLIEST_YEAR, LATEST_YEAR
 from elearn.migrate import upgrade
 from elearn.training.tracking import school_statuses
 from elearn.versions.service import record_initial_version
@@ -134,9 +135,12 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date like 2026-09-01") from None
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise click.BadParameter(f"give a year from {EARLIEST_YEAR} to {LATEST_YEAR}")
+    return parsed
 
 
 @main.command("create-user", help="Add a member of staff or a headteacher.")

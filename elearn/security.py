@@ -1,10 +1,26 @@
-"""Security headers and CSP, safe redirects, and the client address used for throttling."""
+"""Security headers and CSP, safe redirects, the client address used for throttling, and the
+limits on what a URL or form may carry."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from werkzeug.routing import IntegerConverter, Map
+
+# The largest id a record can have: PostgreSQL's `integer` (SQLite's limit is higher).
+LARGEST_ID = 2**31 - 1
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:...>` in a URL, no larger than any id the database can hold: a bigger number is a
+    404 like any other unknown id, rather than an overflow inside the database driver."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
+
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -54,8 +70,27 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def has_nul_character() -> bool:
+    """True if the query string, the form or the URL's own values hold a NUL character."""
+    values = [
+        *(value for _key, value in request.args.items(multi=True)),
+        *(value for _key, value in request.form.items(multi=True)),
+        *(request.view_args or {}).values(),
+    ]
+    return any(isinstance(value, str) and "\x00" in value for value in values)
+
+
 def init_app(app: Flask) -> None:
     is_production = app.config["ENVIRONMENT"] == "production"
+    # Before any blueprint adds its rules, so every `<int:...>` in them is bounded.
+    app.url_map.converters["int"] = RecordIdConverter
+
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        # No field needs one, and PostgreSQL cannot store one in text: refuse it here with a 400
+        # rather than fail inside the database driver, or keep it where SQLite would.
+        if has_nul_character():
+            abort(400)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

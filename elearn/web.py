@@ -41,7 +41,17 @@ def current_member() -> StaffMember:
 
 
 def current_school() -> School | None:
-    if "school" not in g:
+    """The signed-in member's own school; before sign-in, the school this instance serves.
+
+    Never the first school for someone signed in: a headteacher of another school in the same
+    database would otherwise see and change the first school's staff, drafts and versions.
+    """
+    if current_user.is_authenticated:
+        school_id = current_member().school_id
+        cached: School | None = g.get("school")
+        if cached is None or cached.id != school_id:
+            g.school = get_session().get(School, school_id)
+    elif "school" not in g:
         g.school = get_school(get_session())
     school: School | None = g.school
     return school

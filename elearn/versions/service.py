@@ -132,6 +132,11 @@ def _policy_from_upload(filename: str, data: bytes, label: str) -> Policy:
         ) from None
     if not text.strip():
         raise DomainError("That file is empty.", field="document")
+    if "\x00" in text:
+        raise DomainError(
+            "That file is not plain text. Save the policy as plain text and upload it again.",
+            field="document",
+        )
     try:
         if filename.lower().endswith((".yaml", ".yml")):
             policy = parse_policy(text, display_name=filename)

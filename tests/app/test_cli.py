@@ -115,8 +115,22 @@ def test_create_user_without_a_password_prints_a_set_up_link(cli_env: str) -> No
             "No password",
         ),
         (["certificate", "sample", "--name", " ", "--out", "x.pdf"], None, "cannot be blank"),
+        (
+            ["create-user", "--email", "a@b.example", "--name", "A", "--start-date", "9999-12-31"],
+            None,
+            "year from 1900",
+        ),
+        (["status", "--as-of", "0001-01-01"], None, "year from 1900"),
     ],
-    ids=["impossible-date", "unknown-role", "weak-password", "empty-stdin", "blank-name"],
+    ids=[
+        "impossible-date",
+        "unknown-role",
+        "weak-password",
+        "empty-stdin",
+        "blank-name",
+        "far-future-start",
+        "ancient-forecast",
+    ],
 )
 def test_bad_input_fails_with_one_line_and_no_traceback(
     cli_env: str, args: list[str], stdin: str | None, message: str

@@ -95,8 +95,9 @@ def test_reconfirm_now_needs_a_deadline_after_today(
         (b"", "policy.txt", "That file is empty"),
         (b"Just words, no sections.\n", "policy.txt", "We could not read that policy"),
         (b"title: [unclosed", "policy.yaml", "That policy file has problems"),
+        (b"Section 1: Intro\x00\n1.1.1 Text.\n", "policy.txt", "That file is not plain text"),
     ],
-    ids=["not-utf8", "empty", "not-a-policy", "broken-yaml"],
+    ids=["not-utf8", "empty", "not-a-policy", "broken-yaml", "nul-byte"],
 )
 def test_a_bad_upload_re_renders_with_a_clear_message(
     as_headteacher: FlaskClient, session: Session, data: bytes, name: str, message: str

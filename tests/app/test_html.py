@@ -1,0 +1,73 @@
+"""Well-formed HTML where a browser would hide the fault: repeated attributes and repeated ids."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from html.parser import HTMLParser
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from elearn.accounts.models import StaffMember
+from elearn.content.schema import Course
+from elearn.versions.models import PolicyDraft
+from tests.app.journey import complete_lessons, open_attempt, pass_assessment
+from tests.app.versions_helpers import reworded_policy
+from tests.conftest import sign_in_as
+
+
+class Faults(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.faults: list[str] = []
+        self.ids: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = Counter(name for name, _ in attrs)
+        self.faults += [
+            f"<{tag}> has {name!r} {count} times" for name, count in names.items() if count > 1
+        ]
+        self.ids.update(value for name, value in attrs if name == "id" and value)
+
+
+def faults_in(html: str) -> list[str]:
+    parser = Faults()
+    parser.feed(html)
+    return parser.faults + [f"id {key!r} used {n} times" for key, n in parser.ids.items() if n > 1]
+
+
+def test_staff_and_headteacher_pages_have_no_repeated_attributes_or_ids(
+    client: FlaskClient,
+    session: Session,
+    staff: StaffMember,
+    headteacher: StaffMember,
+    course: Course,
+) -> None:
+    sign_in_as(client, staff)
+    pages = ["/", f"/lessons/{course.lessons[0].id}", "/account/password", "/history"]
+    complete_lessons(client, course)
+    pages.append("/assessment")
+    client.post("/assessment/start")
+    pages.append(f"/assessment/{open_attempt(session, staff).id}")
+    attempt = pass_assessment(client, session, staff, course)
+    pages += [f"/assessment/{attempt.id}/result", "/declaration"]
+    found = {path: faults_in(client.get(path).get_data(as_text=True)) for path in pages}
+    sign_in_as(client, headteacher)
+    client.post(
+        "/console/policy/upload",
+        data={"document": (io.BytesIO(reworded_policy()), "policy.txt"), "label": ""},
+        content_type="multipart/form-data",
+    )
+    draft = session.scalars(select(PolicyDraft.id)).one()
+    for path in (
+        "/console/",
+        f"/console/staff/{staff.id}",
+        "/console/staff/new",
+        "/console/policy/",
+        f"/console/policy/drafts/{draft}",
+        "/console/settings",
+    ):
+        found[path] = faults_in(client.get(path).get_data(as_text=True))
+    assert {path: faults for path, faults in found.items() if faults} == {}

@@ -27,9 +27,7 @@ def create_app(config: dict[str, Any] | None = None, *, for_cli: bool = False) -
     """Build the app: settings, extensions, blueprints, error pages. Nothing else happens here."""
     app = Flask(__name__, instance_relative_config=True)
     instance_path = Path(app.instance_path)
-    settings = load_config(instance_path)
-    settings.update(config or {})
-    app.config.update(settings)
+    app.config.update(load_config(instance_path, config))
     app.testing = app.config["ENVIRONMENT"] == TESTING
     app.config["SECRET_KEY"] = resolve_secret_key(app.config, instance_path, for_cli=for_cli)
     app.extensions["elearn.clock"] = app.config.pop("CLOCK", None) or SystemClock()

@@ -19,14 +19,24 @@ class ConfigError(Exception):
     """The settings cannot work; the message says what to set."""
 
 
-def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Build the Flask config from the environment, with safe defaults for each setting."""
+def load_config(
+    instance_path: Path,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Build the Flask config from the environment, with safe defaults for each setting.
+
+    `overrides` (what `create_app` was given) win; settings that follow from the environment's
+    kind, such as secure cookies in production, follow the overridden kind too.
+    """
     env = os.environ if environ is None else environ
-    environment = env.get("ELEARN_ENV", PRODUCTION).strip().lower()
+    overrides = overrides or {}
+    environment = str(overrides.get("ENVIRONMENT") or env.get("ELEARN_ENV", PRODUCTION))
+    environment = environment.strip().lower()
     if environment not in ENVIRONMENTS:
         raise ConfigError(f"ELEARN_ENV is '{environment}'; use one of: {', '.join(ENVIRONMENTS)}.")
     database_url = env.get("ELEARN_DATABASE_URL") or f"sqlite:///{instance_path / 'elearn.sqlite'}"
-    return {
+    settings = {
         "ENVIRONMENT": environment,
         "SECRET_KEY": env.get("ELEARN_SECRET_KEY", ""),
         "DATABASE_URL": database_url,
@@ -47,6 +57,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 20,
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 50,
     }
+    settings.update(overrides)
+    settings["ENVIRONMENT"] = environment
+    return settings
 
 
 def resolve_secret_key(config: dict[str, Any], instance_path: Path, *, for_cli: bool) -> str:

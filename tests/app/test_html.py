@@ -71,3 +71,24 @@ def test_staff_and_headteacher_pages_have_no_repeated_attributes_or_ids(
     ):
         found[path] = faults_in(client.get(path).get_data(as_text=True))
     assert {path: faults for path, faults in found.items() if faults} == {}
+
+
+def test_a_review_citing_one_clause_twice_repeats_no_id(
+    as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
+) -> None:
+    # Two questions on one clause in a review: the clause is quoted twice, its id never.
+    questions = [q for lesson in course.lessons for q in lesson.questions]
+    cited = Counter(clause for q in questions for clause in q.clauses)
+    clause_id = next(clause for clause, count in cited.most_common() if count >= 2)
+    pair = [q for q in questions if clause_id in q.clauses][:2]
+    complete_lessons(as_staff, course)
+    as_staff.post("/assessment/start")
+    attempt = open_attempt(session, staff)
+    attempt.questions = [{"question": q.id, "options": [o.key for o in q.options]} for q in pair]
+    session.commit()
+    answers = {f"q{n}": ["1", "2"] if q.type == "multiple" else "1" for n, q in enumerate(pair, 1)}
+    assert as_staff.post(f"/assessment/{attempt.id}", data=answers).status_code == 303
+    page = as_staff.get(f"/assessment/{attempt.id}/result").get_data(as_text=True)
+    label = course.policy.clause(clause_id).label
+    assert page.count(f"What the policy says: clause {label}") >= 2
+    assert faults_in(page) == []

@@ -155,7 +155,8 @@ def test_review_shows_every_answer_with_the_right_one_and_the_clause(
     assert page.count("Your answer") >= len(attempt.questions)
     first = course.question(attempt.questions[0]["question"])
     clause = course.policy.clause(first.clauses[0])
-    assert f'id="clause-{clause.id}"' in page
+    assert f"What the policy says: {'clause ' if clause.number else ''}{clause.label}" in page
+    assert str(escape(next(block.text for block in clause.blocks if block.text))) in page
     for option in first.options:
         assert str(escape(option.feedback)) in page
 

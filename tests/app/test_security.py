@@ -225,7 +225,7 @@ def test_every_state_changing_route_is_in_the_csrf_table(app: Flask) -> None:
 def test_session_cookie_is_http_only_same_site_lax_and_secure_in_production(
     tmp_path: Path, environment: str, secure: bool
 ) -> None:
-    config = load_config(tmp_path, {"ELEARN_ENV": environment})
+    config = load_config(tmp_path, environ={"ELEARN_ENV": environment})
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert config["SESSION_COOKIE_SECURE"] is secure

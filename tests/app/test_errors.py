@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
+from elearn.db import get_db
+
 
 @pytest.fixture
 def production_client(
     app_config: dict[str, Any], engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> Any:
+) -> Iterator[Any]:
     from elearn import create_app
 
     # The page under test needs no school: let it through the first-run redirect.
@@ -23,7 +26,11 @@ def production_client(
     def explode() -> str:
         raise RuntimeError("internal detail: the database password is hunter2")
 
-    return app.test_client()
+    # Share the suite's database connection, as the app fixture does, and leave none open.
+    database = get_db(app)
+    database.engine.dispose()
+    with engine.connect() as connection, database.bound_to(connection):
+        yield app.test_client()
 
 
 def test_an_unexpected_error_shows_a_friendly_page_without_a_trace(production_client: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from elearn.clock import FixedClock
 from elearn.content.schema import Course
 from elearn.training.models import Attempt, AttemptKind
 from tests.app.journey import finish_course, open_attempt, pass_assessment, sign
-from tests.app.versions_helpers import reworded_policy
+from tests.app.versions_helpers import draft_id, publish, reworded_policy, upload
 from tests.conftest import sign_in_as
 
 SIGNED = datetime(2025, 12, 1, 10, 0, tzinfo=UTC)
@@ -138,19 +137,8 @@ def publish_reworded_234(
     client: FlaskClient, session: Session, head: StaffMember, kind: str, by: date | None = None
 ) -> None:
     sign_in_as(client, head)
-    client.post(
-        "/console/policy/upload",
-        data={"document": (io.BytesIO(reworded_policy()), "policy.txt"), "label": ""},
-        content_type="multipart/form-data",
-    )
-    from elearn.versions.models import PolicyDraft
-
-    session.expire_all()
-    draft = session.scalars(select(PolicyDraft.id)).one()
-    data: dict[str, Any] = {"change_kind": kind}
-    if by is not None:
-        data["reconfirm_by"] = [str(by.day), str(by.month), str(by.year)]
-    assert client.post(f"/console/policy/drafts/{draft}", data=data).status_code == 303
+    upload(client, reworded_policy())
+    assert publish(client, draft_id(session), kind, by).status_code == 303
     client.post("/logout")
 
 

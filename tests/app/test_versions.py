@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -14,27 +13,7 @@ from sqlalchemy.orm import Session
 from elearn.accounts.models import StaffMember
 from elearn.content.schema import Course
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
-from tests.app.versions_helpers import reworded_policy
-
-
-def upload(client: FlaskClient, data: bytes, name: str = "policy.txt", label: str = "") -> Any:
-    return client.post(
-        "/console/policy/upload",
-        data={"document": (io.BytesIO(data), name), "label": label},
-        content_type="multipart/form-data",
-    )
-
-
-def draft_id(session: Session) -> int:
-    session.expire_all()
-    return session.scalars(select(PolicyDraft.id)).one()
-
-
-def publish(client: FlaskClient, draft: int, kind: str, by: date | None = None) -> Any:
-    data: dict[str, Any] = {"change_kind": kind}
-    if by is not None:
-        data["reconfirm_by"] = [str(by.day), str(by.month), str(by.year)]
-    return client.post(f"/console/policy/drafts/{draft}", data=data)
+from tests.app.versions_helpers import draft_id, publish, reworded_policy, upload
 
 
 def test_policy_page_warns_once_the_review_date_has_passed(as_headteacher: FlaskClient) -> None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from elearn.config import REPO_CONTENT_DIR
+from elearn.versions.models import PolicyDraft
 
 SOURCE = REPO_CONTENT_DIR / "policy" / "source" / "social-networking-policy.txt"
 CLAUSE_234 = "Staff should never ‘friend’ a pupil at the school where they are working onto their"
@@ -17,3 +26,23 @@ def reworded_policy(adopted: str = "November 2026") -> bytes:
     adoption = "Date adopted by Governing Body: "
     text = text.replace(f"{adoption}November 2023", f"{adoption}{adopted}")
     return text.encode("utf-8")
+
+
+def upload(client: FlaskClient, data: bytes, name: str = "policy.txt", label: str = "") -> Any:
+    return client.post(
+        "/console/policy/upload",
+        data={"document": (io.BytesIO(data), name), "label": label},
+        content_type="multipart/form-data",
+    )
+
+
+def draft_id(session: Session) -> int:
+    session.expire_all()
+    return session.scalars(select(PolicyDraft.id)).one()
+
+
+def publish(client: FlaskClient, draft: int, kind: str, by: date | None = None) -> Any:
+    data: dict[str, Any] = {"change_kind": kind}
+    if by is not None:
+        data["reconfirm_by"] = [str(by.day), str(by.month), str(by.year)]
+    return client.post(f"/console/policy/drafts/{draft}", data=data)

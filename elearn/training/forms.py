@@ -11,9 +11,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
 )
-from wtforms import Field, HiddenField, RadioField, SelectMultipleField, SubmitField
+from wtforms import Field, RadioField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
 from elearn.content.schema import Question, QuestionType
 
@@ -57,10 +57,6 @@ def question_form(shown: Sequence[ShownQuestion], submit_label: str) -> FlaskFor
         setattr(QuestionForm, item.field_name, answer_field(item))
     QuestionForm.submit = SubmitField(submit_label, widget=GovSubmitInput())  # type: ignore[attr-defined]
     return QuestionForm()
-
-
-class PracticeForm(FlaskForm):
-    question = HiddenField(validators=[InputRequired(), Length(max=100)])
 
 
 class CompleteLessonForm(FlaskForm):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -67,7 +67,34 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that reads and then writes cannot take the write lock once
+        # another connection has committed since its read: SQLite answers "database is locked"
+        # at once, whatever the busy timeout. A request that will write takes the lock up
+        # front instead, and waits its turn under the busy timeout.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if request_writes() else "BEGIN")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def writes_on_get(view: Callable[P, R]) -> Callable[P, R]:
+    """Mark a GET view that writes (an audit row for a download, say), so that on SQLite its
+    transactions take the write lock up front, as every POST's do."""
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def request_writes() -> bool:
+    """True inside a request that may write: any unsafe method, or a view marked
+    `writes_on_get`."""
+    if not has_request_context():
+        return False
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "writes_on_get", False))
 
 
 class Database:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request, session
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -33,7 +34,21 @@ ERROR_TITLES = {
     413: "That upload is too large",
     429: "Too many attempts",
     500: "Sorry, something went wrong on our side",
+    503: "Busy: please try again",
 }
+BUSY_MESSAGE = "Lots of people are using the site at this moment. Wait a few seconds and try again."
+RETRY_AFTER_SECONDS = 2
+# SQLite's "database is locked" or "busy"; PostgreSQL's serialisation failure and deadlock.
+_BUSY_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def is_busy(error: OperationalError) -> bool:
+    """True when the database turned a write away only because another was under way."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(original).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def init_app(app: Flask) -> None:
@@ -46,16 +61,35 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         return _render(code, None)
 
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError) -> tuple[str, int, dict[str, str]]:
+        # Nothing was written: the transaction rolls back and the person simply tries again.
+        if not is_busy(error):
+            raise error
+        _undo_request()
+        page, code = _render(503, BUSY_MESSAGE)
+        return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
     if app.testing:
         return  # let tests see the real exception instead of a friendly page
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
-        from elearn.db import rollback_request_session
-
-        rollback_request_session()
+        _undo_request()
         app.logger.exception("Unhandled error", exc_info=error)
         return _render(500, None)
+
+
+def _undo_request() -> None:
+    """After a failure, keep nothing of this request: roll the database back, and put back the
+    session cookie as it came in, so a sign-in that failed part-way leaves nobody signed in."""
+    from elearn.db import rollback_request_session
+
+    rollback_request_session()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    as_it_came = app.session_interface.open_session(app, request) or {}
+    session.clear()
+    session.update(as_it_came)
 
 
 def _render(code: int, message: str | None) -> tuple[str, int]:

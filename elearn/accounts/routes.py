@@ -23,7 +23,7 @@ from elearn.accounts.forms import (
 )
 from elearn.accounts.models import StaffMember
 from elearn.audit.models import EventKind
-from elearn.db import get_session
+from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError
 from elearn.security import client_address, is_safe_next
 from elearn.versions.service import record_initial_version
@@ -287,6 +287,7 @@ def change_password() -> ResponseReturnValue:
 
 
 @accounts.route("/two-step", methods=["GET", "POST"])
+@writes_on_get
 @headteacher_required
 def two_step_settings() -> ResponseReturnValue:
     member = current_member()

@@ -12,7 +12,7 @@ from flask_login import login_required
 from elearn.audit.models import EventKind
 from elearn.certificates import service
 from elearn.certificates.forms import DeclarationForm
-from elearn.db import get_session
+from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError
 from elearn.training.service import progress
 from elearn.versions.service import current_version
@@ -85,6 +85,7 @@ def done(certificate_id: int) -> ResponseReturnValue:
 
 
 @certificates.route("/certificates/<int:certificate_id>/download")
+@writes_on_get
 @login_required
 def download(certificate_id: int) -> ResponseReturnValue:
     pdf, filename = service.certificate_pdf(get_session(), current_member(), certificate_id)

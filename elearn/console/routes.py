@@ -28,7 +28,7 @@ from elearn.console import service as staff
 from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TrainingRulesForm
 from elearn.console.reports import roster_csv
 from elearn.console.service import roster
-from elearn.db import get_session
+from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError
 from elearn.training.history import member_history
 from elearn.training.tracking import member_status
@@ -82,6 +82,7 @@ def index() -> ResponseReturnValue:
 
 
 @console.route("/roster.csv")
+@writes_on_get
 @headteacher_required
 def roster_export() -> ResponseReturnValue:
     """The roster as a spreadsheet, for the date asked (`?as_of=`) or today."""

@@ -15,7 +15,7 @@ from elearn import db, errors, security
 from elearn._version import __version__
 from elearn.clock import SystemClock, long_date, school_time
 from elearn.config import TESTING, load_config, resolve_secret_key
-from elearn.content.loader import load_course
+from elearn.content.loader import load_library
 
 __all__ = ["__version__", "create_app"]
 
@@ -31,8 +31,8 @@ def create_app(config: dict[str, Any] | None = None, *, for_cli: bool = False) -
     app.testing = app.config["ENVIRONMENT"] == TESTING
     app.config["SECRET_KEY"] = resolve_secret_key(app.config, instance_path, for_cli=for_cli)
     app.extensions["elearn.clock"] = app.config.pop("CLOCK", None) or SystemClock()
-    # Tests hand in a course loaded once; everyone else reads the content folder.
-    app.extensions["elearn.course"] = app.config.pop("COURSE", None) or load_course(
+    # Tests hand in a library loaded once; everyone else reads the content folder.
+    app.extensions["elearn.library"] = app.config.pop("LIBRARY", None) or load_library(
         app.config["CONTENT_DIR"]
     )
     if app.testing:

@@ -15,7 +15,7 @@ from elearn.accounts.service import get_school
 from elearn.audit.models import EventKind
 from elearn.audit.service import record
 from elearn.clock import Clock
-from elearn.content.schema import Course, Policy
+from elearn.content.schema import Course, Library, Policy
 from elearn.db import get_session
 from elearn.errors import DomainError, NotFound
 from elearn.security import client_address
@@ -25,9 +25,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def get_library() -> Library:
+    library: Library = current_app.extensions["elearn.library"]
+    return library
+
+
 def get_course() -> Course:
-    course: Course = current_app.extensions["elearn.course"]
-    return course
+    return get_library().courses[0]
 
 
 def get_clock() -> Clock:

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from elearn import create_app
 from elearn.accounts.models import Role, School, StaffMember
 from elearn.clock import FixedClock
-from elearn.config import REPO_CONTENT_DIR
 from elearn.content.loader import load_course
-from elearn.content.schema import Course
+from elearn.content.schema import Course, Library
 from elearn.db import get_db, make_engine
 from elearn.migrate import upgrade
 from elearn.versions.models import PolicyVersion
+from elearn.config import REPO_CONTENT_DIR
 from tests.factories import make_member, make_school, make_version
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -41,9 +41,19 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+SHIPPED_COURSE_DIR = REPO_CONTENT_DIR / "social-networking"
+# A second, small course (an acceptable use policy), for several policies side by side.
+FIXTURE_LIBRARY = Path(__file__).resolve().parent / "fixtures" / "courses"
+
+
 @pytest.fixture(scope="session")
 def course() -> Course:
-    return load_course(REPO_CONTENT_DIR)
+    return load_course(SHIPPED_COURSE_DIR)
+
+
+@pytest.fixture(scope="session")
+def library(course: Course) -> Library:
+    return Library((course,))
 
 
 @pytest.fixture(scope="session")
@@ -72,11 +82,11 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app_config(database_url: str, course: Course, clock: FixedClock) -> dict[str, Any]:
+def app_config(database_url: str, library: Library, clock: FixedClock) -> dict[str, Any]:
     return {
         "ENVIRONMENT": "testing",
         "DATABASE_URL": database_url,
-        "COURSE": course,
+        "LIBRARY": library,
         "CLOCK": clock,
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "https://training.school.example",
@@ -189,4 +199,13 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
-__all__ = ["NOW", "Path", "create_engine", "csrf_token_from", "require_or_skip", "sign_in_as"]
+__all__ = [
+    "FIXTURE_LIBRARY",
+    "NOW",
+    "SHIPPED_COURSE_DIR",
+    "Path",
+    "create_engine",
+    "csrf_token_from",
+    "require_or_skip",
+    "sign_in_as",
+]

@@ -16,10 +16,10 @@ import click
 from elearn.config import REPO_CONTENT_DIR
 from elearn.content.checks import check_course, coverage
 from elearn.content.errors import ContentError
-from elearn.content.loader import load_course
+from elearn.content.loader import load_library
 from elearn.content.policy_file import policy_to_yaml
 from elearn.content.policy_import import PolicyImportError, import_policy
-from elearn.content.schema import Course, Policy
+from elearn.content.schema import Course, Library, Policy
 
 
 @click.group(name="content", help="Check, report on and import the course content.")
@@ -111,54 +111,84 @@ def _content_dir(option: Path | None) -> Path:
     return Path(os.environ.get("ELEARN_CONTENT_DIR") or REPO_CONTENT_DIR)
 
 
-def _load(content_dir: Path) -> Course:
-    """The course, or every loading problem printed as file:line and exit code 1."""
+def _load(content_dir: Path) -> Library:
+    """The library, or every loading problem printed as file:line and exit code 1."""
     try:
-        return load_course(content_dir)
+        return load_library(content_dir)
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1) from error
 
 
+def _course_folder(library_dir: Path, course: Course) -> Path:
+    """Where a course's files are: the library's folder of that name, or the library itself."""
+    folder = library_dir / course.slug
+    return folder if (folder / "course.yaml").is_file() else library_dir
+
+
 CONTENT_DIR_OPTION = click.option(
     "--content-dir",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="The content folder. Default: ELEARN_CONTENT_DIR, or the content/ shipped with elearn.",
+    help="The content library (a folder of courses) or one course's folder. Default: "
+    "ELEARN_CONTENT_DIR, or the content/ shipped with elearn.",
 )
 
 
 @content.command("check")
 @CONTENT_DIR_OPTION
 def check_command(content_dir: Path | None) -> None:
-    """Check the course: every problem is printed as file:line: message."""
+    """Check every course: every problem is printed as file:line: message."""
     folder = _content_dir(content_dir)
-    course = _load(folder)
-    problems = check_course(course, folder)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if problems:
+    library = _load(folder)
+    failed = False
+    for course in library.courses:
+        course_folder = _course_folder(folder, course)
+        prefix = "" if course_folder == folder else f"{course.slug}/"
+        problems = check_course(course, course_folder)
+        for problem in problems:
+            click.echo(f"{prefix}{problem}", err=True)
+        if problems:
+            failed = True
+            continue
+        click.echo(
+            f"{course.slug}: ready: {len(course.lessons)} lessons, {course.bank_size} assessment "
+            f"questions, {len(course.policy.clauses)} clauses all taught."
+        )
+        for warning in course.policy.warnings:
+            click.echo(f"{course.slug}: policy warning: {warning.message}")
+    if failed:
         raise click.exceptions.Exit(1)
-    questions = sum(len(lesson.questions) for lesson in course.lessons)
-    click.echo(
-        f"The course is ready: {len(course.lessons)} lessons, {questions} assessment questions, "
-        f"{len(course.policy.clauses)} clauses all taught."
-    )
-    for warning in course.policy.warnings:
-        click.echo(f"Policy warning: {warning.message}")
 
 
 @content.command("report")
 @CONTENT_DIR_OPTION
+@click.option(
+    "--course",
+    "slug",
+    help="The course to report on (its folder name). Needed when the library holds several.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
-def report_command(content_dir: Path | None, as_json: bool) -> None:
+def report_command(content_dir: Path | None, slug: str | None, as_json: bool) -> None:
     """Print which lessons teach and which questions test each clause of the policy."""
-    course = _load(_content_dir(content_dir))
+    library = _load(_content_dir(content_dir))
+    if slug is None and len(library.courses) > 1:
+        raise click.ClickException(
+            f"The library holds several courses: choose one with --course "
+            f"({', '.join(library.slugs)})."
+        )
+    try:
+        course = library.course(slug) if slug else library.courses[0]
+    except KeyError:
+        raise click.ClickException(
+            f"There is no course '{slug}'. The library holds: {', '.join(library.slugs)}."
+        ) from None
     rows = coverage(course)
     if as_json:
         click.echo(
             json.dumps(
                 {
+                    "course": course.slug,
                     "policy_file": course.policy_file,
                     "lesson_count": len(course.lessons),
                     "question_count": sum(len(lesson.questions) for lesson in course.lessons),

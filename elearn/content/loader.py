@@ -1,12 +1,15 @@
-"""Read the content folder into a `Course`, reporting every problem with its file and line.
+"""Read the content library into `Course`s, reporting every problem with its file and line.
 
-The folder holds `course.yaml`, the structured policy it names and one YAML file per lesson (see
+The library holds one folder per policy's course; the folder's name is the course's slug. A course
+folder holds `course.yaml`, the structured policy it names and one YAML file per lesson (see
 `content/README.md`). `load_course` either returns a complete, consistent course or raises
-`ContentError` listing all that is wrong, so a school editing the files sees every mistake at once.
+`ContentError` listing all that is wrong, so a school editing the files sees every mistake at once;
+`load_library` does the same for every course in the library.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from elearn.content.schema import (
     Course,
     Exhibit,
     Lesson,
+    Library,
     Option,
     Policy,
     Question,
@@ -26,6 +30,8 @@ from elearn.content.yamlfile import LineDict, LineList, read_yaml
 
 EXHIBIT_KINDS = frozenset({"message", "friend_request", "post", "profile", "note"})
 OPTION_KEYS = "abcdefgh"
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+SCHOOL_PLACEHOLDER = "{school}"
 
 
 class _FileReader:
@@ -104,9 +110,45 @@ class _FileReader:
                 )
 
 
+def load_library(library_dir: str | Path) -> Library:
+    """Load every course in the library; raise `ContentError` with every problem in any of them.
+
+    Each sub-folder holding a `course.yaml` is a course. A folder that is itself a course (it
+    holds `course.yaml`) is a library of that one course.
+    """
+    root = Path(library_dir)
+    if (root / "course.yaml").is_file():
+        folders = [root]
+    else:
+        folders = sorted(path.parent for path in root.glob("*/course.yaml"))
+    if not folders:
+        raise ContentError(
+            [
+                ContentProblem(
+                    str(root.name or root), 1, "no course here: no folder with course.yaml"
+                )
+            ]
+        )
+    courses: list[Course] = []
+    problems: list[ContentProblem] = []
+    for folder in folders:
+        prefix = "" if folder == root else f"{folder.name}/"
+        try:
+            courses.append(load_course(folder))
+        except ContentError as error:
+            problems += [
+                ContentProblem(f"{prefix}{problem.file}", problem.line, problem.message)
+                for problem in error.problems
+            ]
+    if problems:
+        raise ContentError(problems)
+    return Library(tuple(courses))
+
+
 def load_course(content_dir: str | Path) -> Course:
-    """Load and validate the whole course; raise `ContentError` with every problem found."""
-    root = Path(content_dir)
+    """Load and validate one course folder; raise `ContentError` with every problem found."""
+    root = Path(content_dir).resolve()
+    slug = root.name
     problems: list[ContentProblem] = []
     data, read_problems = read_yaml(root / "course.yaml", "course.yaml")
     problems += read_problems
@@ -118,9 +160,23 @@ def load_course(content_dir: str | Path) -> Course:
         raise ContentError(problems)
     reader.unknown_keys(
         course_data,
-        {"title", "policy", "policy_source", "pass_mark", "assessment_size", "lessons"},
+        {
+            "title",
+            "policy",
+            "policy_source",
+            "pass_mark",
+            "assessment_size",
+            "lessons",
+            "names_the_school",
+        },
         "course.yaml",
     )
+    if not SLUG.fullmatch(slug):
+        reader.problem(
+            1,
+            f"the folder name '{slug}' cannot name a course: use lower-case letters, digits and "
+            "hyphens, such as social-networking",
+        )
     title = reader.text(course_data, "title")
     policy_name = reader.text(course_data, "policy")
     policy_source = reader.text(course_data, "policy_source", required=False)
@@ -135,6 +191,7 @@ def load_course(content_dir: str | Path) -> Course:
     policy = _load_policy(root, policy_name, course_data, reader)
     if policy is None:
         raise ContentError(problems)
+    names_the_school = _names_the_school(reader, course_data, policy)
 
     clause_ids = {clause.id for clause in policy.clauses}
     lessons: list[Lesson] = []
@@ -170,7 +227,42 @@ def load_course(content_dir: str | Path) -> Course:
         policy_file=policy_name,
         policy_text=(root / policy_name).read_text(encoding="utf-8"),
         policy_source=policy_source,
+        slug=slug,
+        names_the_school=names_the_school,
     )
+
+
+def _names_the_school(
+    reader: _FileReader, course_data: LineDict, policy: Policy
+) -> tuple[tuple[str, str], ...]:
+    """The phrases by which the policy names its own school, and what other schools read there."""
+    if "names_the_school" not in course_data:
+        return ()
+    mapping = reader.mapping(
+        course_data["names_the_school"],
+        course_data.line_of("names_the_school"),
+        "'names_the_school'",
+    )
+    if mapping is None:
+        return ()
+    words = _policy_words(policy)
+    pairs = []
+    for phrase, replacement in mapping.items():
+        line = mapping.line_of(phrase)
+        if not isinstance(replacement, str) or SCHOOL_PLACEHOLDER not in replacement:
+            reader.problem(line, f"what replaces '{phrase}' must contain {SCHOOL_PLACEHOLDER}")
+            continue
+        if phrase not in words:
+            reader.problem(line, f"the policy never says '{phrase}'")
+            continue
+        pairs.append((phrase, replacement))
+    return tuple(pairs)
+
+
+def _policy_words(policy: Policy) -> str:
+    texts = [policy.school, policy.declaration.text]
+    texts += [" ".join(clause.words()) for clause in policy.clauses]
+    return "\n".join(texts)
 
 
 def _item_lines(data: LineDict, key: str) -> list[int]:

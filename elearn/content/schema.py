@@ -216,6 +216,8 @@ class Lesson:
 
 @dataclass(frozen=True)
 class Course:
+    """One policy's course: its folder in the content library is named by `slug`."""
+
     title: str
     pass_mark: int
     assessment_size: int
@@ -224,6 +226,10 @@ class Course:
     policy_file: str = ""
     policy_text: str = ""  # the policy file as it stands, recorded with each published version
     policy_source: str = ""  # the policy document it was imported from, if shipped alongside
+    slug: str = ""
+    # Where the policy names the school it was written for: each phrase, and what a school that
+    # adopts the course reads there instead ("{school}" stands for its own name).
+    names_the_school: tuple[tuple[str, str], ...] = ()
     _questions: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -245,3 +251,27 @@ class Course:
 
     def lesson_index(self, lesson_id: str) -> int:
         return [lesson.id for lesson in self.lessons].index(lesson_id)
+
+    @property
+    def bank_size(self) -> int:
+        return sum(len(lesson.questions) for lesson in self.lessons)
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every course in the content library, by slug, in folder order."""
+
+    courses: tuple[Course, ...]
+
+    def course(self, slug: str) -> Course:
+        for course in self.courses:
+            if course.slug == slug:
+                return course
+        raise KeyError(slug)
+
+    def has(self, slug: str) -> bool:
+        return any(course.slug == slug for course in self.courses)
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(course.slug for course in self.courses)

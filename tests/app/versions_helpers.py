@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.config import REPO_CONTENT_DIR
 from elearn.versions.models import PolicyDraft
+from tests.conftest import SHIPPED_COURSE_DIR
 
-SOURCE = REPO_CONTENT_DIR / "policy" / "source" / "social-networking-policy.txt"
+SOURCE = SHIPPED_COURSE_DIR / "policy" / "source" / "social-networking-policy.txt"
 CLAUSE_234 = "Staff should never ‘friend’ a pupil at the school where they are working onto their"
 REWORDED_234 = "Staff must never ‘friend’ or follow a pupil at the school where they are working on"
 

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from elearn.config import REPO_CONTENT_DIR
 from elearn.content.checks import check_course, coverage
 from elearn.content.loader import load_course
 from elearn.content.schema import Course, Question
+from tests.conftest import SHIPPED_COURSE_DIR
 from tests.unit.test_assessment import make_course
 
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
-    shutil.copytree(REPO_CONTENT_DIR, target)
+    shutil.copytree(SHIPPED_COURSE_DIR, target)
     return target
 
 
@@ -28,11 +28,11 @@ def problems(course: Course, content_dir: Path | None = None) -> list[str]:
 
 
 def test_shipped_content_passes_every_check() -> None:
-    assert problems(load_course(REPO_CONTENT_DIR), REPO_CONTENT_DIR) == []
+    assert problems(load_course(SHIPPED_COURSE_DIR), SHIPPED_COURSE_DIR) == []
 
 
 def test_every_clause_is_taught_and_all_but_formal_ones_are_tested() -> None:
-    rows = coverage(load_course(REPO_CONTENT_DIR))
+    rows = coverage(load_course(SHIPPED_COURSE_DIR))
     assert all(row.lessons for row in rows)
     assert [row.clause_id for row in rows if not row.questions and not row.is_formal] == []
 
@@ -135,7 +135,7 @@ def test_a_balanced_bank_passes_the_bias_checks() -> None:
     ids=["one-outcome", "five-outcomes", "five-minutes", "no-scenario"],
 )
 def test_a_lesson_of_the_wrong_shape_fails(change: dict[str, object], message: str) -> None:
-    course = load_course(REPO_CONTENT_DIR)
+    course = load_course(SHIPPED_COURSE_DIR)
     lesson = dataclasses.replace(course.lessons[0], **change)
     broken = dataclasses.replace(course, lessons=(lesson, *course.lessons[1:]), _questions={})
     found = problems(broken)

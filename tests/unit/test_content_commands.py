@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from elearn.config import REPO_CONTENT_DIR
 from elearn.content.cli import content
 from elearn.content.loader import load_course
+from tests.conftest import FIXTURE_LIBRARY, SHIPPED_COURSE_DIR
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -19,15 +19,48 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_check_passes_on_the_shipped_content() -> None:
-    code, out, err = run("check", "--content-dir", str(REPO_CONTENT_DIR))
+    code, out, err = run("check", "--content-dir", str(SHIPPED_COURSE_DIR))
     assert (code, err) == (0, "")
-    assert out.startswith("The course is ready: 11 lessons")
+    assert out.startswith("social-networking: ready: 11 lessons")
     assert "Two clauses are numbered 1.2.3" in out
+
+
+def test_check_checks_every_course_in_a_library() -> None:
+    code, out, err = run("check", "--content-dir", str(FIXTURE_LIBRARY))
+    assert (code, err) == (0, "")
+    assert "acceptable-use: ready: 2 lessons, 8 assessment questions" in out
+
+
+def test_check_names_the_course_of_each_problem(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    shutil.copytree(FIXTURE_LIBRARY, library)
+    course_file = library / "acceptable-use" / "course.yaml"
+    course_file.write_text(
+        course_file.read_text(encoding="utf-8").replace("  - email-and-data\n", ""),
+        encoding="utf-8",
+    )
+    code, _, err = run("check", "--content-dir", str(library))
+    assert code == 1
+    assert "acceptable-use/lessons/email-and-data.yaml:1: this lesson is not listed" in err
+
+
+def test_report_asks_which_course_when_the_library_holds_several(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    shutil.copytree(FIXTURE_LIBRARY / "acceptable-use", library / "acceptable-use-2")
+    shutil.copytree(FIXTURE_LIBRARY / "acceptable-use", library / "acceptable-use")
+    code, _, err = run("report", "--content-dir", str(library))
+    assert code == 1
+    assert "choose one with --course" in err
+    code, out, _ = run(
+        "report", "--json", "--course", "acceptable-use", "--content-dir", str(library)
+    )
+    assert code == 0
+    assert json.loads(out)["course"] == "acceptable-use"
 
 
 def test_check_fails_with_file_and_line_on_broken_content(tmp_path: Path) -> None:
     folder = tmp_path / "content"
-    shutil.copytree(REPO_CONTENT_DIR, folder)
+    shutil.copytree(SHIPPED_COURSE_DIR, folder)
     lesson = folder / "lessons/social-contact.yaml"
     text = lesson.read_text(encoding="utf-8")
     lesson.write_text(text.replace("clauses: [2.6.2]", "clauses: [9.9.9]", 1), encoding="utf-8")
@@ -40,7 +73,7 @@ def test_check_fails_with_file_and_line_on_broken_content(tmp_path: Path) -> Non
 
 def test_check_fails_on_a_rule_that_loading_allows(tmp_path: Path) -> None:
     folder = tmp_path / "content"
-    shutil.copytree(REPO_CONTENT_DIR, folder)
+    shutil.copytree(SHIPPED_COURSE_DIR, folder)
     lesson = folder / "lessons/social-contact.yaml"
     text = lesson.read_text(encoding="utf-8")
     lesson.write_text(text.replace("clauses: [2.6.1, 2.6.2, 2.6.3]", "clauses: [2.6.1, 2.6.2]", 1))
@@ -50,9 +83,9 @@ def test_check_fails_on_a_rule_that_loading_allows(tmp_path: Path) -> None:
 
 
 def test_report_json_lists_every_clause_in_policy_order() -> None:
-    code, out, _ = run("report", "--json", "--content-dir", str(REPO_CONTENT_DIR))
+    code, out, _ = run("report", "--json", "--content-dir", str(SHIPPED_COURSE_DIR))
     data = json.loads(out)
-    course = load_course(REPO_CONTENT_DIR)
+    course = load_course(SHIPPED_COURSE_DIR)
     assert code == 0
     assert data["policy_file"] == "policy/social-networking-policy.yaml"
     assert data["lesson_count"] == len(course.lessons)
@@ -64,8 +97,8 @@ def test_report_json_lists_every_clause_in_policy_order() -> None:
 
 
 def test_report_table_has_a_row_per_clause() -> None:
-    code, out, _ = run("report", "--content-dir", str(REPO_CONTENT_DIR))
+    code, out, _ = run("report", "--content-dir", str(SHIPPED_COURSE_DIR))
     lines = out.splitlines()
     assert code == 0
     assert lines[0].split() == ["Clause", "Lessons", "Questions", "Taught", "in"]
-    assert len(lines) == 1 + len(load_course(REPO_CONTENT_DIR).policy.clauses)
+    assert len(lines) == 1 + len(load_course(SHIPPED_COURSE_DIR).policy.clauses)

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from elearn.config import REPO_CONTENT_DIR
 from elearn.content.errors import ContentError
 from elearn.content.loader import load_course
 from elearn.content.schema import QuestionType
+from tests.conftest import SHIPPED_COURSE_DIR
 
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
-    shutil.copytree(REPO_CONTENT_DIR, target)
+    shutil.copytree(SHIPPED_COURSE_DIR, target)
     return target
 
 
@@ -36,7 +36,7 @@ def problems_of(content: Path) -> list[str]:
 
 
 def test_shipped_course_loads_every_lesson_in_order() -> None:
-    course = load_course(REPO_CONTENT_DIR)
+    course = load_course(SHIPPED_COURSE_DIR)
     assert [lesson.id for lesson in course.lessons][:3] == [
         "introduction",
         "social-media-and-expectations",
@@ -47,7 +47,7 @@ def test_shipped_course_loads_every_lesson_in_order() -> None:
 
 
 def test_true_false_questions_become_two_options_with_feedback() -> None:
-    course = load_course(REPO_CONTENT_DIR)
+    course = load_course(SHIPPED_COURSE_DIR)
     question = next(
         q
         for lesson in course.lessons

@@ -22,8 +22,10 @@ from elearn.content.schema import (
 )
 
 REPO = Path(__file__).parents[2]
-SOURCE = REPO / "content" / "policy" / "source" / "social-networking-policy.txt"
-SHIPPED = REPO / "content" / "policy" / "social-networking-policy.yaml"
+SOURCE = (
+    REPO / "content" / "social-networking" / "policy" / "source" / "social-networking-policy.txt"
+)
+SHIPPED = REPO / "content" / "social-networking" / "policy" / "social-networking-policy.yaml"
 FIXTURES = REPO / "tests" / "fixtures" / "policies"
 BROKEN = FIXTURES / "broken-policy.yaml"
 

@@ -12,8 +12,10 @@ from elearn.content.policy_import import PolicyImportError, import_policy, month
 from elearn.content.schema import BlockKind, Policy, PolicyDate, PolicyWarning
 
 REPO = Path(__file__).parents[2]
-SOURCE = REPO / "content" / "policy" / "source" / "social-networking-policy.txt"
-SHIPPED = REPO / "content" / "policy" / "social-networking-policy.yaml"
+SOURCE = (
+    REPO / "content" / "social-networking" / "policy" / "source" / "social-networking-policy.txt"
+)
+SHIPPED = REPO / "content" / "social-networking" / "policy" / "social-networking-policy.yaml"
 SHARED_SOURCE = REPO / ".." / "shared" / "policy" / "social-networking-policy.txt"
 FIXTURES = REPO / "tests" / "fixtures" / "policies"
 

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from elearn import create_app
 from elearn.accounts.models import Role, School, StaffMember
 from elearn.clock import FixedClock
+from elearn.config import REPO_CONTENT_DIR
 from elearn.content.loader import load_course
 from elearn.content.schema import Course, Library
 from elearn.db import get_db, make_engine
 from elearn.migrate import upgrade
 from elearn.versions.models import PolicyVersion
-from elearn.config import REPO_CONTENT_DIR
 from tests.factories import make_member, make_school, make_version
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

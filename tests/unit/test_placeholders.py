@@ -38,8 +38,12 @@ def test_nothing_another_school_reads_names_thorners(course: Course) -> None:
 
 def test_the_policy_names_the_school_where_it_named_its_own(course: Course) -> None:
     filled = course_for_school(course, OAKFIELD)
-    assert filled.policy.clause("1.2.1").plain_text().startswith(
-        "This document applies to all staff who work in Oakfield Primary School as adopted"
+    assert (
+        filled.policy.clause("1.2.1")
+        .plain_text()
+        .startswith(
+            "This document applies to all staff who work in Oakfield Primary School as adopted"
+        )
     )
 
 

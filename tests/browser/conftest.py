@@ -22,7 +22,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from elearn import create_app
 from elearn.accounts.service import get_school
 from elearn.clock import FixedClock
-from elearn.content.schema import Course
+from elearn.content.schema import Course, Library
 from elearn.db import get_db, get_session
 from elearn.migrate import upgrade
 from elearn.training.service import complete_lesson
@@ -85,7 +85,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Ite
             "DATABASE_URL": f"sqlite:///{database}",
             "BASE_URL": "http://127.0.0.1",
             "WTF_CSRF_ENABLED": True,
-            "COURSE": course,
+            "LIBRARY": Library((course,)),
             "CLOCK": FixedClock(NOW),
         }
     )

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from elearn import db, errors, security
+from elearn import db, errors, security, web
 from elearn._version import __version__
 from elearn.clock import SystemClock, long_date, school_time
 from elearn.config import TESTING, load_config, resolve_secret_key
@@ -35,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None, *, for_cli: bool = False) -
     app.extensions["elearn.library"] = app.config.pop("LIBRARY", None) or load_library(
         app.config["CONTENT_DIR"]
     )
+    if "RANDOM" in app.config:
+        app.extensions["elearn.random"] = app.config.pop("RANDOM")
     if app.testing:
         from elearn.accounts.service import passwords
 
@@ -61,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None, *, for_cli: bool = False) -
     _init_login(app)
     security.init_app(app)
     errors.init_app(app)
+    web.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -83,9 +86,21 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.routes import accounts, auth
     from elearn.certificates.routes import certificates
     from elearn.console.routes import console
+    from elearn.policies.routes import policies
     from elearn.public.routes import public
     from elearn.training.routes import training
+    from elearn.trust.routes import trust
     from elearn.versions.routes import versions
 
-    for blueprint in (auth, accounts, training, certificates, console, versions, public):
+    for blueprint in (
+        auth,
+        accounts,
+        training,
+        certificates,
+        console,
+        policies,
+        versions,
+        trust,
+        public,
+    ):
         app.register_blueprint(blueprint)

@@ -1,4 +1,8 @@
-"""The `elearn` command: run the app, set up the database, add users, demo data, certificates."""
+"""The `elearn` command: run the app, set up the database, schools, policies, users, statuses,
+demo data and certificates.
+
+Commands that act on one school take `--school NAME`, needed only when the instance has several.
+"""
 
 from __future__ import annotations
 
@@ -10,30 +14,37 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from elearn import create_app
 from elearn.accounts import service as accounts
 from elearn.accounts import two_step
-from elearn.accounts.models import Category, Role
+from elearn.accounts.models import Category, Role, School
 from elearn.audit.models import EventKind
 from elearn.audit.service import record
-from elearn.certificates.service import sample_certificate
+from elearn.certificates.api import sample_certificate
 from elearn.clock import long_date
-from elearn.config import ConfigError
+from elearn.compliance import api as compliance
+from elearn.config import PRODUCTION, ConfigError
 from elearn.content.cli import content
 from elearn.content.errors import ContentError
+from elearn.content.placeholders import course_for_school
 from elearn.db import get_db, get_session
 from elearn.demo import build_demo
 from elearn.errors import DomainError
 from elearn.fields import EARLIEST_YEAR, LATEST_YEAR
 from elearn.migrate import upgrade
-from elearn.training.tracking import school_statuses
-from elearn.versions.service import record_initial_version
-from elearn.web import get_clock, get_course
+from elearn.policies import api as policies
+from elearn.policies.api import Policy
+from elearn.status import StatusKind
+from elearn.tenancy import scope_to_school
+from elearn.trust.service import add_school
+from elearn.versions.api import record_initial_version, versions_of
+from elearn.web import get_clock, get_library
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -72,13 +83,56 @@ def _upgrade_database(app: Flask) -> None:
     upgrade(get_db(app).engine)
 
 
-def _record_policy_version() -> None:
-    """Make sure the content's policy is on record as a version, once a school exists."""
+def _record_first_versions() -> None:
+    """Every policy of every school has a version in force: one added without (by an upgrade
+    from an older release, say) gets its library course's policy in the school's name."""
     session = get_session()
-    school = accounts.get_school(session)
-    if school is not None:
-        record_initial_version(session, school, get_course(), get_clock().now())
-        session.commit()
+    library = get_library()
+    for school in accounts.all_schools(session):
+        for policy in policies.school_policies(session, school, include_retired=True):
+            if not versions_of(session, policy) and library.has(policy.slug):
+                course = course_for_school(library.course(policy.slug), school.name)
+                record_initial_version(session, policy, course, get_clock().now())
+    session.commit()
+
+
+def resolve_school(session: Session, name: str | None) -> School:
+    """The school a command acts on: the one named, or the only one there is."""
+    schools = accounts.all_schools(session)
+    if name is not None:
+        school = accounts.school_named(session, name)
+        if school is None:
+            known = ", ".join(s.name for s in schools) or "none yet"
+            raise DomainError(f"There is no school called {name}. Schools: {known}.")
+    elif not schools:
+        raise DomainError("There is no school yet. Run `elearn init --school NAME` first.")
+    elif len(schools) > 1:
+        raise DomainError(
+            "This site has several schools: choose one with --school "
+            f"({', '.join(s.name for s in schools)})."
+        )
+    else:
+        school = schools[0]
+    scope_to_school(session, school.id)
+    return school
+
+
+def resolve_policy(session: Session, school: School, slug: str | None) -> Policy | None:
+    """The policy named by its slug, or None for every policy."""
+    if slug is None:
+        return None
+    for policy in policies.school_policies(session, school, include_retired=True):
+        if policy.slug == slug:
+            return policy
+    known = ", ".join(p.slug for p in policies.school_policies(session, school)) or "none"
+    raise DomainError(f"{school.name} has no policy '{slug}'. Its policies: {known}.")
+
+
+SCHOOL_OPTION = click.option(
+    "--school",
+    "school_name",
+    help="The school, by name. Needed only when this site has several.",
+)
 
 
 @click.group(help="Policy training and compliance tracking for schools.")
@@ -99,7 +153,7 @@ def run(host: str, port: int) -> None:
     os.environ.setdefault("ELEARN_BASE_URL", f"http://{host}:{port}")
     with app_context(serving=True) as app:
         _upgrade_database(app)
-        _record_policy_version()
+        _record_first_versions()
         first_run = not accounts.has_headteacher(get_session())
     click.echo(f"elearn is running at http://{host}:{port}/ (press Ctrl+C to stop)")
     if first_run:
@@ -117,18 +171,32 @@ def init(school_name: str | None) -> None:
         _upgrade_database(app)
         session = get_session()
         if school_name is not None:
-            if not school_name.strip():
-                raise DomainError("The school's name cannot be blank.")
-            school = accounts.get_school(session)
-            if school is None:
-                accounts.create_school(session, school_name, get_clock().now())
-            else:
-                school.name = " ".join(school_name.split())
+            _name_the_school(session, school_name)
             session.commit()
-        _record_policy_version()
-        school = accounts.get_school(session)
+        _record_first_versions()
+        schools = accounts.all_schools(session)
         click.echo(f"Database ready: {app.config['DATABASE_URL']}")
-        click.echo(f"School: {school.name}" if school else "No school yet: run with --school NAME.")
+        if not schools:
+            click.echo("No school yet: run with --school NAME.")
+        for school in schools:
+            click.echo(f"School: {school.name}")
+
+
+def _name_the_school(session: Session, name: str) -> None:
+    """Make the school on a new site, or rename the one school before anyone has set it up."""
+    if not name.strip():
+        raise DomainError("The school's name cannot be blank.")
+    if accounts.school_named(session, name) is not None:
+        return
+    schools = accounts.all_schools(session)
+    if not schools:
+        add_school(session, name, get_library(), get_clock().now())
+    elif len(schools) == 1 and not accounts.has_headteacher(session):
+        schools[0].name = " ".join(name.split())
+    else:
+        raise DomainError(
+            "This site already has a school. To add another, run `elearn school add --name NAME`."
+        )
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -147,6 +215,7 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @click.option("--email", required=True, help="Their email address; they sign in with it.")
 @click.option("--name", required=True, help="Their full name, as it should appear on certificates.")
 @click.option("--role", type=click.Choice([role.value for role in Role]), default="staff")
+@SCHOOL_OPTION
 @click.option(
     "--category",
     type=click.Choice([category.value for category in Category]),
@@ -165,6 +234,7 @@ def create_user(
     email: str,
     name: str,
     role: str,
+    school_name: str | None,
     category: str,
     start_date: date | None,
     password_stdin: bool,
@@ -175,9 +245,7 @@ def create_user(
     with app_context() as app:
         _upgrade_database(app)
         session = get_session()
-        school = accounts.get_school(session)
-        if school is None:
-            raise DomainError("There is no school yet. Run `elearn init --school NAME` first.")
+        school = resolve_school(session, school_name)
         clock = get_clock()
         member = accounts.create_member(
             session,
@@ -195,7 +263,7 @@ def create_user(
             hours = app.config["SETUP_LINK_HOURS"]
             token = accounts.issue_setup_link(session, member, clock.now(), timedelta(hours=hours))
         session.commit()
-        click.echo(f"Added {member.name} <{member.email}> as {member.role.value}.")
+        click.echo(f"Added {member.name} <{member.email}> to {school.name} as {member.role.value}.")
         if token is not None:
             click.echo(f"Set-up link (works once): {app.config['BASE_URL']}/setup/{token}")
 
@@ -217,26 +285,35 @@ def two_step_off(email: str) -> None:
             subject=f"{member.email} (from the command line)",
             address="command line",
             now=get_clock().now(),
-            school=accounts.get_school(session),
+            school_id=member.school_id,
         )
         session.commit()
         click.echo(f"Two-step sign-in is off for {member.email}. They can set it up again.")
 
 
-@main.command(help="Fill the database with a demo school: a headteacher and a dozen staff.")
+@main.command(
+    help="Add a demo school, separate from any real one, with a headteacher and a dozen staff."
+)
 @fails_cleanly
 def demo() -> None:
     with app_context() as app:
+        if app.config["ENVIRONMENT"] == PRODUCTION:
+            raise DomainError(
+                "The demo adds sample people with a printed password, so it does not run in "
+                "production: set ELEARN_ENV=development on a machine only you use."
+            )
         _upgrade_database(app)
         session = get_session()
-        sign_ins = build_demo(session, get_course(), get_clock().now(), app.config["BASE_URL"])
+        sign_ins = build_demo(session, get_library(), get_clock().now(), app.config["BASE_URL"])
         session.commit()
-    click.echo("Demo school ready. Sign in at /login with any of these:")
+    click.echo("Demo school ready: a school of its own, named as a demo. Sign in at /login with:")
     for line in sign_ins:
         click.echo(f"  {line}")
 
 
-@main.command(help="List every member of staff with their training status on a date.")
+@main.command(help="List every member of staff with their status for each policy on a date.")
+@SCHOOL_OPTION
+@click.option("--policy", "slug", help="Only this policy (its short name, e.g. social-networking).")
 @click.option(
     "--as-of",
     "as_of",
@@ -245,36 +322,151 @@ def demo() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
 @fails_cleanly
-def status(as_of: date | None, as_json: bool) -> None:
+def status(school_name: str | None, slug: str | None, as_of: date | None, as_json: bool) -> None:
     with app_context() as app:
         _upgrade_database(app)
         session = get_session()
-        school = accounts.get_school(session)
-        if school is None:
-            raise DomainError("There is no school yet. Run `elearn init --school NAME` first.")
+        school = resolve_school(session, school_name)
+        only = resolve_policy(session, school, slug)
+        shown = [only] if only is not None else policies.school_policies(session, school)
         day = as_of or get_clock().today()
-        rows = school_statuses(session, school, day)
+        rows = compliance.school_statuses(session, school, shown, day)
+    lines = [(row.member, item) for row in rows for item in row.policies]
     if as_json:
         click.echo(
             json.dumps(
                 [
                     {
-                        "email": row.member.email,
-                        "name": row.member.name,
-                        "category": row.member.category.value,
-                        "status": row.status.kind.value,
-                        "due_on": row.status.due_on.isoformat() if row.status.due_on else None,
+                        "email": member.email,
+                        "name": member.name,
+                        "category": member.category.value,
+                        "policy": item.policy.slug,
+                        "status": item.status.kind.value,
+                        "due_on": item.status.due_on.isoformat() if item.status.due_on else None,
                     }
-                    for row in rows
+                    for member, item in lines
                 ],
                 indent=2,
                 ensure_ascii=False,
             )
         )
         return
-    click.echo(f"Training status on {long_date(day)} ({len(rows)} staff):")
-    for row in rows:
-        click.echo(f"  {row.member.name:<32} {row.member.category.label:<14} {row.status.label}")
+    click.echo(f"Training status at {school.name} on {long_date(day)} ({len(rows)} staff):")
+    for member, item in lines:
+        click.echo(
+            f"  {member.name:<32} {member.category.label:<14} {item.policy.title:<32} "
+            f"{item.status.label}"
+        )
+
+
+@main.group(help="The schools on this site (a trust may run several).")
+def school() -> None:
+    pass
+
+
+@school.command("add", help="Add a school, starting with every policy course this site holds.")
+@click.option("--name", required=True, help="The school's name.")
+@fails_cleanly
+def school_add(name: str) -> None:
+    with app_context() as app:
+        _upgrade_database(app)
+        session = get_session()
+        added = add_school(session, name, get_library(), get_clock().now())
+        session.commit()
+        click.echo(f"Added {added.name}.")
+
+
+@school.command("list", help="List the schools with their staff and policies.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
+@fails_cleanly
+def school_list(as_json: bool) -> None:
+    with app_context() as app:
+        _upgrade_database(app)
+        session = get_session()
+        found = []
+        for item in accounts.all_schools(session):
+            scope_to_school(session, item.id)
+            found.append(
+                {
+                    "name": item.name,
+                    "is_demo": item.is_demo,
+                    "staff": accounts.staff_count(session, item),
+                    "policies": [p.slug for p in policies.school_policies(session, item)],
+                }
+            )
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No schools yet: run `elearn init --school NAME`.")
+    for entry in found:
+        demo_mark = " (demo)" if entry["is_demo"] else ""
+        click.echo(
+            f"{entry['name']}{demo_mark}: {entry['staff']} staff; policies: "
+            f"{', '.join(entry['policies']) or 'none'}"
+        )
+
+
+@main.group(help="Each school's policies.")
+def policy() -> None:
+    pass
+
+
+@policy.command(
+    "list", help="List the policies with their rules and how many staff are in each status."
+)
+@SCHOOL_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
+@fails_cleanly
+def policy_list(school_name: str | None, as_json: bool) -> None:
+    with app_context() as app:
+        _upgrade_database(app)
+        session = get_session()
+        school = resolve_school(session, school_name)
+        every = policies.school_policies(session, school, include_retired=True)
+        in_use = [item for item in every if not item.is_retired]
+        rows = compliance.school_statuses(session, school, in_use, get_clock().today())
+        listed = [_policy_entry(item, rows) for item in every]
+    if as_json:
+        click.echo(json.dumps({"school": school.name, "policies": listed}, indent=2))
+        return
+    click.echo(f"Policies at {school.name}:")
+    for entry in listed:
+        counts = ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in entry["staff"].items())
+        retired = " (retired)" if entry["retired"] else ""
+        click.echo(f"  {entry['slug']}: {entry['title']}{retired}")
+        click.echo(f"    {entry['rules_summary']}")
+        click.echo(f"    staff: {counts or 'none'}")
+
+
+def _policy_entry(item: Policy, rows: list[compliance.MemberStatuses]) -> dict[str, Any]:
+    counts = {} if item.is_retired else compliance.status_counts(rows, item)
+    renewal = (
+        f"every year on {item.renewal_day}/{item.renewal_month}"
+        if item.renewal_month
+        else f"{item.validity_months} months"
+    )
+    audience = sorted(item.audience) or ["everyone"]
+    return {
+        "slug": item.slug,
+        "title": item.title,
+        "retired": item.is_retired,
+        "mode": item.mode.value,
+        "audience": audience,
+        "validity_months": item.validity_months,
+        "renewal_day": item.renewal_day,
+        "renewal_month": item.renewal_month,
+        "induction_days": item.induction_days,
+        "due_soon_days": item.due_soon_days,
+        "pass_mark": item.pass_mark,
+        "assessment_size": item.assessment_size,
+        "staff": {kind.value: counts[kind] for kind in StatusKind if kind in counts},
+        "rules_summary": (
+            f"{item.mode.label}; for {', '.join(audience)}; lasts {renewal}; new staff "
+            f"{item.induction_days} days; pass mark {item.pass_mark}%, "
+            f"{item.assessment_size} questions"
+        ),
+    }
 
 
 @main.group(help="Certificates.")
@@ -285,14 +477,32 @@ def certificate() -> None:
 @certificate.command(help="Write a specimen certificate, to check the layout.")
 @click.option("--name", required=True, help="The name to print on it.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
+@SCHOOL_OPTION
+@click.option("--policy", "slug", help="Which policy's declaration (default: the first).")
 @fails_cleanly
-def sample(name: str, out: str) -> None:
+def sample(name: str, out: str, school_name: str | None, slug: str | None) -> None:
     if not name.strip():
         raise DomainError("The name cannot be blank.")
     with app_context() as app:
-        pdf = sample_certificate(get_course(), name, get_clock().now(), app.config["BASE_URL"])
+        _upgrade_database(app)
+        session = get_session()
+        library = get_library()
+        course = library.courses[0]
+        if slug is not None:
+            try:
+                course = library.course(slug)
+            except KeyError:
+                raise DomainError(
+                    f"There is no policy course '{slug}'. Courses: {', '.join(library.slugs)}."
+                ) from None
+        named = course.policy.school
+        if school_name is not None or accounts.all_schools(session):
+            named = resolve_school(session, school_name).name
+        pdf = sample_certificate(
+            course_for_school(course, named), named, name, get_clock().now(), app.config["BASE_URL"]
+        )
     try:
         Path(out).write_bytes(pdf)
     except OSError as error:
         raise DomainError(f"Could not write {out}: {error.strerror}.") from None
-    click.echo(f"Wrote a specimen certificate for {name} to {out}.")
+    click.echo(f"Wrote a specimen certificate for {name} at {named} to {out}.")

@@ -1,5 +1,6 @@
 """A demo school: a headteacher and a dozen staff of every category, at every stage of training.
 
+The demo is a school of its own, named as a demo, next to any real school and never touching one.
 Everything is made through the same service functions staff use, at past times, so the demo's
 declarations, certificates and statuses are real ones.
 """
@@ -11,19 +12,25 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.accounts import service as accounts
-from elearn.accounts.models import Category, Role, StaffMember
+from elearn.accounts.models import Category, Role, School, StaffMember
+from elearn.certificates.api import last_signed_version_id
 from elearn.certificates.service import sign_declaration
 from elearn.clock import school_date
-from elearn.content.schema import Course
+from elearn.content.schema import Course, Library
+from elearn.errors import DomainError
+from elearn.policies import api as policies
+from elearn.policies.api import PolicyMode
+from elearn.tenancy import scoped_to
 from elearn.training import service as training
-from elearn.versions.service import record_initial_version
+from elearn.versions.api import InForce, adopt_course, in_force
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo.example.org"
+DEMO_SCHOOL = "Demo School (sample people, not a real school)"
+DEMO_HISTORY_DAYS = 2000
 
 
 @dataclass(frozen=True)
@@ -76,19 +83,23 @@ def _answer_everything(
     return answers
 
 
+def _progress(session: Session, member: StaffMember, force: InForce) -> training.Progress:
+    signed = last_signed_version_id(session, member, force.policy.id)
+    return training.progress(session, member, force, signed)
+
+
 def _walk(
     session: Session,
-    course: Course,
+    school: School,
+    force: InForce,
     member: StaffMember,
     person: DemoPerson,
     now: datetime,
     base_url: str,
     rng: random.Random,
 ) -> None:
-    school = accounts.get_school(session)
-    if school is None:
-        return
-    version = record_initial_version(session, school, course, now - timedelta(days=2000))
+    """Take one demo person through one policy as they would have, at past times."""
+    course = force.course
     start = now - timedelta(days=max(person.started_days_ago, 0))
     if person.signed_days_ago is not None:
         start = now - timedelta(days=person.signed_days_ago + 1)
@@ -96,17 +107,21 @@ def _walk(
     moment = start
     for lesson in lessons:
         moment += timedelta(minutes=6)
-        training.complete_lesson(session, member, course, version, lesson.id, moment)
-    for passes in person.attempts:
-        moment += timedelta(minutes=10)
-        attempt = training.start_attempt(session, member, course, moment, rng)
-        answers = _answer_everything(course, attempt.questions, passes)
-        training.submit_attempt(session, member, course, attempt.id, answers, moment)
+        state = _progress(session, member, force)
+        training.complete_lesson(session, member, force, state, lesson.id, moment)
+    if force.policy.mode is PolicyMode.LEARN:
+        for passes in person.attempts:
+            moment += timedelta(minutes=10)
+            state = _progress(session, member, force)
+            attempt = training.start_attempt(session, member, force, state, moment, rng)
+            answers = _answer_everything(course, attempt.questions, passes)
+            training.submit_attempt(session, member, course, attempt, answers, moment)
     if person.signed_days_ago is not None:
         sign_declaration(
             session,
             member,
-            course,
+            force,
+            _progress(session, member, force),
             school,
             signature=member.name,
             password=DEMO_PASSWORD,
@@ -116,34 +131,52 @@ def _walk(
         )
 
 
-def build_demo(session: Session, course: Course, now: datetime, base_url: str) -> list[str]:
-    """Add the demo people (skipping any already there) and return their sign-in lines."""
-    school = accounts.get_school(session) or accounts.create_school(
-        session, course.policy.school, now
-    )
-    record_initial_version(session, school, course, now - timedelta(days=2000))
-    rng = random.Random(2026)  # noqa: S311 - a repeatable demo, not a secret
-    people = [(HEADTEACHER, Role.HEADTEACHER), *((person, Role.STAFF) for person in STAFF)]
-    lines = []
-    for person, role in people:
-        email = _email(person.name)
-        exists = session.scalar(select(StaffMember.id).where(StaffMember.email == email))
-        if exists is None:
-            member = accounts.create_member(
-                session,
-                school,
-                email=email,
-                name=person.name,
-                role=role,
-                category=person.category,
-                starts_on=school_date(now - timedelta(days=person.started_days_ago)),
-                now=now - timedelta(days=max(person.started_days_ago, 0)),
-                password=DEMO_PASSWORD,
-            )
-            _walk(session, course, member, person, now, base_url, rng)
-            if person.paused_for_days is not None:
-                member.paused_until = school_date(now + timedelta(days=person.paused_for_days))
-        label = "headteacher" if role is Role.HEADTEACHER else person.category.label
-        lines.append(f"{email:<40} {label}")
+def build_demo(session: Session, library: Library, now: datetime, base_url: str) -> list[str]:
+    """Make the demo school (or add to it the people it lacks) and return the sign-in lines.
+
+    It is a school of its own, clearly named as a demo: it never touches a real school.
+    """
+    school = accounts.school_named(session, DEMO_SCHOOL)
+    if school is not None and not school.is_demo:
+        raise DomainError(
+            f"A real school is called {DEMO_SCHOOL}: the demo will not touch it. Rename it first."
+        )
+    if school is None:
+        school = accounts.create_school(
+            session, DEMO_SCHOOL, now - timedelta(days=DEMO_HISTORY_DAYS), is_demo=True
+        )
+    with scoped_to(session, school.id):
+        existing = {policy.slug for policy in policies.school_policies(session, school)}
+        for course in library.courses:
+            if course.slug not in existing:
+                adopt_course(session, school, course, now - timedelta(days=DEMO_HISTORY_DAYS))
+        forces = [
+            in_force(session, policy, library, school.name)
+            for policy in policies.school_policies(session, school)
+        ]
+        rng = random.Random(2026)  # noqa: S311 - a repeatable demo, not a secret
+        people = [(HEADTEACHER, Role.HEADTEACHER), *((person, Role.STAFF) for person in STAFF)]
+        lines = []
+        for person, role in people:
+            email = _email(person.name)
+            if not accounts.email_is_taken(session, email):
+                member = accounts.create_member(
+                    session,
+                    school,
+                    email=email,
+                    name=person.name,
+                    role=role,
+                    category=person.category,
+                    starts_on=school_date(now - timedelta(days=person.started_days_ago)),
+                    now=now - timedelta(days=max(person.started_days_ago, 0)),
+                    password=DEMO_PASSWORD,
+                )
+                for force in forces:
+                    if force.policy.applies_to(member.category):
+                        _walk(session, school, force, member, person, now, base_url, rng)
+                if person.paused_for_days is not None:
+                    member.paused_until = school_date(now + timedelta(days=person.paused_for_days))
+            label = "headteacher" if role is Role.HEADTEACHER else person.category.label
+            lines.append(f"{email:<40} {label}")
     lines.append(f"Password for every demo account: {DEMO_PASSWORD}")
     return lines

@@ -13,6 +13,7 @@ from elearn.accounts.models import (
 from elearn.audit.models import AuditEvent, EventKind
 from elearn.certificates.models import Certificate, Declaration
 from elearn.db import Base
+from elearn.policies.models import Policy, PolicyMode
 from elearn.training.models import (
     Answer,
     Attempt,
@@ -38,7 +39,9 @@ __all__ = [
     "EventKind",
     "FailureKind",
     "LessonCompletion",
+    "Policy",
     "PolicyDraft",
+    "PolicyMode",
     "PolicyVersion",
     "RecoveryCode",
     "Role",

@@ -1,7 +1,9 @@
-"""Each member of staff's compliance status, computed in one place from their records and a date.
+"""Each member of staff's compliance status for one policy, computed in one place from their
+records, the policy's rules and a date.
 
 Pure: no database, no Flask, no clock. Pages, exports, reminders and SCORM all ask
-`compliance_status`; `elearn.training.tracking` gathers the `Record`s it needs.
+`compliance_status`; `elearn.compliance` gathers the `Record`s it needs. A person's one status
+across all their policies is `overall_status`, the most urgent of them.
 
 The rules, in the order they apply:
 1. A member on long leave (paused, with a return date after today) is `paused` until they return.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -39,7 +42,7 @@ class StatusKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Rules:
-    """How long a declaration lasts and how long new starters have; set per school."""
+    """How long a declaration lasts and how long new starters have; set per policy."""
 
     validity_months: int = 12
     due_soon_days: int = 30
@@ -49,7 +52,7 @@ class Rules:
 
 @dataclass(frozen=True)
 class Record:
-    """What status needs to know about one member of staff."""
+    """What status needs to know about one member of staff and one policy."""
 
     starts_on: date
     last_signed_on: date | None
@@ -81,6 +84,29 @@ class Status:
     @property
     def needs_action(self) -> bool:
         return self.kind not in (StatusKind.COMPLIANT, StatusKind.PAUSED, StatusKind.NOT_STARTED)
+
+
+# Most urgent first: what a person or a headteacher should see before anything else.
+URGENCY = (
+    StatusKind.INDUCTION_OVERDUE,
+    StatusKind.OVERDUE,
+    StatusKind.INDUCTION_DUE,
+    StatusKind.DUE_SOON,
+    StatusKind.IN_PROGRESS,
+    StatusKind.NOT_STARTED,
+    StatusKind.COMPLIANT,
+    StatusKind.PAUSED,
+)
+
+
+def urgency(status: Status) -> tuple[int, date]:
+    """A sort key: the more urgent status first, then the earlier due date."""
+    return URGENCY.index(status.kind), status.due_on or date.max
+
+
+def overall_status(statuses: Iterable[Status]) -> Status | None:
+    """A person's one status across their policies: the most urgent of them (None for none)."""
+    return min(statuses, key=urgency, default=None)
 
 
 def add_months(start: date, months: int) -> date:

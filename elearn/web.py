@@ -1,28 +1,40 @@
-"""What routes share: the course, the clock, the signed-in member, role checks, audit events."""
+"""What routes share: the library, the clock, the signed-in member and their school, the policy
+in force and the member's progress in it (each worked out once per request), role checks, the
+form-handling pattern, and audit events."""
 
 from __future__ import annotations
 
 import functools
+import random
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, ParamSpec, TypeVar
 
-from flask import abort, current_app, g
+from flask import Flask, abort, current_app, g
+from flask import session as flask_session
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from elearn.accounts.models import School, StaffMember
-from elearn.accounts.service import get_school
+from elearn.accounts.service import all_schools
 from elearn.audit.models import EventKind
 from elearn.audit.service import record
+from elearn.certificates.api import last_signed_version_id
 from elearn.clock import Clock
-from elearn.content.schema import Course, Library, Policy
+from elearn.content.schema import Library
 from elearn.db import get_session
 from elearn.errors import DomainError, NotFound
+from elearn.policies import api as policies
+from elearn.policies.api import Policy
 from elearn.security import client_address
-from elearn.versions.service import current_version, version_policy
+from elearn.tenancy import scope_to_school
+from elearn.training import api as training
+from elearn.versions import api as versions
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+ACTING_SCHOOL = "acting_school_id"  # the school a trust administrator is working in
 
 
 def get_library() -> Library:
@@ -30,13 +42,15 @@ def get_library() -> Library:
     return library
 
 
-def get_course() -> Course:
-    return get_library().courses[0]
-
-
 def get_clock() -> Clock:
     clock: Clock = current_app.extensions["elearn.clock"]
     return clock
+
+
+def get_rng() -> random.Random:
+    """The randomness that draws questions: the system's, or a seeded one in tests."""
+    make: Callable[[], random.Random] = current_app.extensions["elearn.random"]
+    return make()
 
 
 def current_member() -> StaffMember:
@@ -45,20 +59,23 @@ def current_member() -> StaffMember:
 
 
 def current_school() -> School | None:
-    """The signed-in member's own school; before sign-in, the school this instance serves.
-
-    Never the first school for someone signed in: a headteacher of another school in the same
-    database would otherwise see and change the first school's staff, drafts and versions.
-    """
+    """The school the signed-in person works in: their own, or for a trust administrator the one
+    they chose to act in. Before sign-in, the instance's school if it has just one."""
+    if "school" in g:
+        school: School | None = g.school
+        return school
+    session = get_session()
     if current_user.is_authenticated:
-        school_id = current_member().school_id
-        cached: School | None = g.get("school")
-        if cached is None or cached.id != school_id:
-            g.school = get_session().get(School, school_id)
-    elif "school" not in g:
-        g.school = get_school(get_session())
-    school: School | None = g.school
-    return school
+        member = current_member()
+        school_id = member.school_id
+        acting = flask_session.get(ACTING_SCHOOL)
+        if member.is_trust_admin and isinstance(acting, int):
+            school_id = acting
+        g.school = session.get(School, school_id)
+    else:
+        schools = all_schools(session)
+        g.school = schools[0] if len(schools) == 1 else None
+    return g.school  # type: ignore[no-any-return]
 
 
 def require_school() -> School:
@@ -69,25 +86,100 @@ def require_school() -> School:
     return school
 
 
-def current_policy() -> Policy:
-    """The policy in force at this school, as its current version published it."""
-    if "policy" not in g:
-        g.policy = version_policy(current_version(get_session(), require_school()))
-    policy: Policy = g.policy
-    return policy
+def manages_school() -> bool:
+    """The headteacher of the school being worked in, or a trust administrator acting there."""
+    if not current_user.is_authenticated:
+        return False
+    member = current_member()
+    return member.is_headteacher or member.is_trust_admin
+
+
+def scope_request() -> None:
+    """Before each request: a signed-in person's database work is limited to their school."""
+    if current_user.is_authenticated:
+        school = current_school()
+        member = current_member()
+        scope_to_school(get_session(), school.id if school else None, actor_id=member.id)
 
 
 def headteacher_required(view: Callable[P, R]) -> Callable[P, R]:
-    """Signed in, and the headteacher; anyone else gets 403."""
+    """Signed in, and managing the school (headteacher or trust administrator); others get 403."""
 
     @functools.wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not current_member().is_headteacher:
+        if not manages_school():
             abort(403)
         return view(*args, **kwargs)
 
     protected: Callable[P, R] = login_required(wrapped)
     return protected
+
+
+def trust_admin_required(view: Callable[P, R]) -> Callable[P, R]:
+    """Signed in as a trust administrator; anyone else gets 403."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not current_member().is_trust_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    protected: Callable[P, R] = login_required(wrapped)
+    return protected
+
+
+# --- Policies and progress, once per request -------------------------------------------------
+
+
+def school_policies() -> list[Policy]:
+    """The school's policies in force (not retired), once per request."""
+    if "policies" not in g:
+        g.policies = policies.school_policies(get_session(), require_school())
+    found: list[Policy] = g.policies
+    return found
+
+
+def policy_in_force(slug: str) -> versions.InForce:
+    """A policy of the school as staff meet it today. Retired or unknown: not found."""
+    cache: dict[str, versions.InForce] = g.setdefault("in_force", {})
+    if slug not in cache:
+        session = get_session()
+        school = require_school()
+        policy = policies.policy_by_slug(session, school, slug)
+        if policy.is_retired:
+            raise NotFound("That policy has been retired: nobody needs to do it now.")
+        cache[slug] = versions.in_force(session, policy, get_library(), school.name)
+    return cache[slug]
+
+
+@dataclass(frozen=True)
+class Journey:
+    """The signed-in member in one policy's course: the policy in force and their progress."""
+
+    force: versions.InForce
+    state: training.Progress
+
+    @property
+    def policy(self) -> Policy:
+        return self.force.policy
+
+
+def journey(slug: str, *, refresh: bool = False) -> Journey:
+    """The signed-in member's progress in one of their policies, worked out once per request
+    (again with `refresh`, after a change). A policy that is not theirs is not found."""
+    cache: dict[str, Journey] = g.setdefault("journeys", {})
+    if slug not in cache or refresh:
+        force = policy_in_force(slug)
+        member = current_member()
+        if not force.policy.applies_to(member.category):
+            raise NotFound("That policy is not one you need to read and sign.")
+        session = get_session()
+        signed = last_signed_version_id(session, member, force.policy.id)
+        cache[slug] = Journey(force, training.progress(session, member, force, signed))
+    return cache[slug]
+
+
+# --- Forms -------------------------------------------------------------------------------------
 
 
 def show_form_error(form: FlaskForm, error: DomainError, default_field: str) -> None:
@@ -96,19 +188,70 @@ def show_form_error(form: FlaskForm, error: DomainError, default_field: str) -> 
     form[name].errors = [error.message]
 
 
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A form's change made and committed; `value` is what the service returned."""
+
+    value: T
+
+
+def handle_form(form: FlaskForm, action: Callable[[], T], *, error_field: str) -> Done[T] | None:
+    """The pattern of every form view: validate, call the service, commit.
+
+    Returns `Done` once committed. Returns None when the form was not submitted or not valid,
+    or when a rule said no: then nothing is kept and the message is on the form, beside the
+    field it concerns (or `error_field`), for the page to re-render with status 400.
+    """
+    if not form.validate_on_submit():
+        return None
+    session = get_session()
+    try:
+        value = action()
+    except DomainError as error:
+        session.rollback()
+        show_form_error(form, error, error_field)
+        return None
+    session.commit()
+    return Done(value)
+
+
+def form_status(form: FlaskForm) -> int:
+    return 400 if form.errors else 200
+
+
+# --- Page context and audit ---------------------------------------------------------------------
+
+
 def template_context() -> dict[str, Any]:
     school = current_school()
-    return {"school_name": school.name if school else None}
+    member = current_member() if current_user.is_authenticated else None
+    acting = bool(member and member.is_trust_admin and school and school.id != member.school_id)
+    return {
+        "school_name": school.name if school else None,
+        "is_demo_school": bool(school and school.is_demo),
+        "acting_school": school if acting else None,
+        "manages_school": manages_school(),
+    }
 
 
 def record_event(
-    event: EventKind, subject: str, *, actor: StaffMember | None = None, commit: bool = False
+    event: EventKind,
+    subject: str,
+    *,
+    actor: StaffMember | None = None,
+    school_id: int | None = None,
+    commit: bool = False,
 ) -> None:
     """Add an audit event for this request: by `actor`, or whoever is signed in, from their
-    address, now. The view commits it with its change (or passes `commit=True` if it has none).
+    address, now. It is filed under `school_id` (the school of the account concerned) or else
+    the school being worked in (before sign-in: the instance's school, if it has just one). The
+    view commits it with its change (or passes `commit=True`).
     """
     if actor is None and current_user.is_authenticated:
         actor = current_member()
+    if school_id is None:
+        school = current_school()
+        school_id = school.id if school else (actor.school_id if actor else None)
     session = get_session()
     record(
         session,
@@ -117,7 +260,13 @@ def record_event(
         subject=subject,
         address=client_address(),
         now=get_clock().now(),
-        school=current_school(),
+        school_id=school_id,
     )
     if commit:
         session.commit()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions.setdefault("elearn.random", random.SystemRandom)
+    app.before_request(scope_request)
+    app.context_processor(template_context)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import Session
 
 from elearn import create_app
@@ -24,8 +24,9 @@ from elearn.content.loader import load_course
 from elearn.content.schema import Course, Library
 from elearn.db import get_db, make_engine
 from elearn.migrate import upgrade
+from elearn.policies.models import Policy
 from elearn.versions.models import PolicyVersion
-from tests.factories import make_member, make_school, make_version
+from tests.factories import make_member, make_policy, make_school
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -42,6 +43,7 @@ def require_or_skip(reason: str) -> None:
 
 
 SHIPPED_COURSE_DIR = REPO_CONTENT_DIR / "social-networking"
+SN = "/policies/social-networking"  # the shipped policy's pages for staff
 # A second, small course (an acceptable use policy), for several policies side by side.
 FIXTURE_LIBRARY = Path(__file__).resolve().parent / "fixtures" / "courses"
 
@@ -121,14 +123,20 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def school(session: Session, course: Course) -> School:
     school = make_school(session)
-    make_version(session, school, course)
+    make_policy(session, school, course)
     session.commit()
     return school
 
 
 @pytest.fixture
-def version(session: Session, school: School) -> PolicyVersion:
-    return session.query(PolicyVersion).filter_by(school_id=school.id).one()
+def policy(session: Session, school: School) -> Policy:
+    """The school's Social Networking Policy."""
+    return session.scalars(select(Policy).where(Policy.school_id == school.id)).one()
+
+
+@pytest.fixture
+def version(session: Session, policy: Policy) -> PolicyVersion:
+    return session.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == policy.id)).one()
 
 
 @pytest.fixture
@@ -203,6 +211,7 @@ __all__ = [
     "FIXTURE_LIBRARY",
     "NOW",
     "SHIPPED_COURSE_DIR",
+    "SN",
     "Path",
     "create_engine",
     "csrf_token_from",

@@ -9,11 +9,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.db import Base, UTCDateTime
+from elearn.tenancy import SchoolScoped
 
 
 class Role(enum.StrEnum):
     STAFF = "staff"
     HEADTEACHER = "headteacher"
+    TRUST_ADMIN = "trust_admin"  # adds schools, sees them all, acts as headteacher in any
+
+    @property
+    def label(self) -> str:
+        return {
+            "staff": "Staff",
+            "headteacher": "Headteacher",
+            "trust_admin": "Trust administrator",
+        }[self.value]
 
 
 class Category(enum.StrEnum):
@@ -45,12 +55,17 @@ def enum_column(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
 
 
 class School(Base):
+    """A school in the instance: several can share one (a trust), each with its own staff."""
+
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Training rules (see elearn.status): the headteacher sets them on the console.
+    # Made by `elearn demo`: sample people, never a real school's.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The training rules a new policy starts with (see elearn.status); each policy then has its
+    # own, set on the console.
     validity_months: Mapped[int] = mapped_column(default=12, server_default="12")
     due_soon_days: Mapped[int] = mapped_column(default=30, server_default="30")
     induction_days: Mapped[int] = mapped_column(default=20, server_default="20")
@@ -60,13 +75,17 @@ class School(Base):
     requires_two_step: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
-class StaffMember(Base):
-    """Anyone who signs in: staff of every category, and the headteacher."""
+class StaffMember(SchoolScoped, Base):
+    """Anyone who signs in: staff of every category, the headteacher, a trust administrator.
+
+    An email address signs in once in the whole instance, whichever school it belongs to.
+    """
 
     __tablename__ = "staff_members"
+    # Rows of a member's training name their school too; this lets a foreign key hold the pair.
+    __table_args__ = (sa.UniqueConstraint("id", "school_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
@@ -105,6 +124,10 @@ class StaffMember(Base):
     @property
     def is_headteacher(self) -> bool:
         return self.role is Role.HEADTEACHER
+
+    @property
+    def is_trust_admin(self) -> bool:
+        return self.role is Role.TRUST_ADMIN
 
     @property
     def has_two_step(self) -> bool:

@@ -21,17 +21,18 @@ from elearn.accounts.forms import (
     TwoStepCodeForm,
     TwoStepSetupForm,
 )
-from elearn.accounts.models import StaffMember
+from elearn.accounts.models import School, StaffMember
 from elearn.audit.models import EventKind
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError
 from elearn.security import client_address, is_safe_next
-from elearn.versions.service import record_initial_version
+from elearn.versions.api import adopt_course
 from elearn.web import (
     current_member,
     current_school,
+    form_status,
     get_clock,
-    get_course,
+    get_library,
     headteacher_required,
     record_event,
     show_form_error,
@@ -111,9 +112,9 @@ def first_run() -> ResponseReturnValue:
                 password=form.password.data or "",
                 now=now,
             )
-            school = service.get_school(session)
-            if school is not None:
-                record_initial_version(session, school, get_course(), now)
+            school = session.get_one(School, member.school_id)
+            for course in get_library().courses:
+                adopt_course(session, school, course, now)
         except DomainError as error:
             session.rollback()
             show_form_error(form, error, "password")
@@ -122,7 +123,8 @@ def first_run() -> ResponseReturnValue:
             session.commit()
             flash("Your school is set up. Add your staff from the console.", "success")
             return redirect(url_for("console.index"), 303)
-    return render_template("accounts/first_run.html", form=form), 400 if form.errors else 200
+    page = render_template("accounts/first_run.html", form=form, library=get_library())
+    return page, form_status(form)
 
 
 @auth.route("/login", methods=["GET", "POST"])
@@ -139,7 +141,12 @@ def login() -> ResponseReturnValue:
             )
         except DomainError as error:
             if not isinstance(error, service.SignInThrottled):
-                record_event(EventKind.SIGN_IN_FAILED, service.normalise_email(email))
+                tried = service.normalise_email(email)
+                record_event(
+                    EventKind.SIGN_IN_FAILED,
+                    tried,
+                    school_id=service.account_school_id(session, tried),
+                )
             session.commit()  # keep the failure: it counts towards throttling
             form.email.errors = [error.message]
             return render_template("accounts/login.html", form=form), error.status_code
@@ -174,7 +181,11 @@ def two_step_sign_in() -> ResponseReturnValue:
     except (service.TwoStepEnded, service.SignInThrottled) as error:
         return _end_pending_sign_in(pending, error)
     except DomainError as error:
-        record_event(EventKind.SIGN_IN_FAILED, f"{pending['email']} (wrong security code)")
+        record_event(
+            EventKind.SIGN_IN_FAILED,
+            f"{pending['email']} (wrong security code)",
+            school_id=service.account_school_id(get_session(), pending["email"]),
+        )
         get_session().commit()  # keep the failure: it counts towards throttling
         show_form_error(form, error, "code")
     if result is None:
@@ -198,7 +209,11 @@ def _check_code(pending: dict[str, Any], code: str | None) -> two_step.SecondSte
 
 def _end_pending_sign_in(pending: dict[str, Any], error: DomainError) -> ResponseReturnValue:
     session = get_session()
-    record_event(EventKind.SIGN_IN_FAILED, f"{pending['email']} (two-step sign-in ended)")
+    record_event(
+        EventKind.SIGN_IN_FAILED,
+        f"{pending['email']} (two-step sign-in ended)",
+        school_id=service.account_school_id(session, pending["email"]),
+    )
     session.commit()
     flask_session.pop(PENDING, None)
     form = SignInForm(formdata=None)
@@ -238,7 +253,7 @@ def setup_link(token: str) -> ResponseReturnValue:
     session = get_session()
     now = get_clock().now()
     link = service.find_setup_link(session, token, now)
-    member = session.get_one(service.StaffMember, link.member_id)
+    member = service.setup_link_member(session, link)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:

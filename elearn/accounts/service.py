@@ -27,6 +27,7 @@ from elearn.accounts.models import (
 )
 from elearn.clock import school_date
 from elearn.errors import DomainError, NotFound
+from elearn.tenancy import unscoped
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200
@@ -149,21 +150,74 @@ def _uk_wording(suggestion: str) -> str:
     return suggestion
 
 
-def create_school(session: Session, name: str, now: datetime) -> School:
-    school = School(name=name.strip(), created_at=now)
+SCHOOL_NAME_LENGTH = 200
+
+
+def create_school(session: Session, name: str, now: datetime, *, is_demo: bool = False) -> School:
+    """A new school in the instance; its name must be its own."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Enter the school's name.", field="name")
+    if len(name) > SCHOOL_NAME_LENGTH:
+        raise DomainError(
+            f"The school's name must be {SCHOOL_NAME_LENGTH} characters or fewer.", field="name"
+        )
+    if school_named(session, name) is not None:
+        raise DomainError(f"There is already a school called {name}.", field="name")
+    school = School(name=name, created_at=now, is_demo=is_demo)
     session.add(school)
     session.flush()
     return school
 
 
-def get_school(session: Session) -> School | None:
-    """The school this instance serves (one per instance until trusts host several)."""
-    return session.scalars(select(School).order_by(School.id).limit(1)).first()
+def all_schools(session: Session) -> list[School]:
+    """Every school in the instance, by name."""
+    return list(session.scalars(select(School).order_by(School.name, School.id)))
+
+
+def school_named(session: Session, name: str) -> School | None:
+    """The school of that name, ignoring case and spacing."""
+    wanted = " ".join(name.split()).casefold()
+    return next(
+        (school for school in all_schools(session) if school.name.casefold() == wanted), None
+    )
 
 
 def has_headteacher(session: Session) -> bool:
-    query = select(StaffMember.id).where(StaffMember.role == Role.HEADTEACHER).limit(1)
-    return session.scalar(query) is not None
+    """True once anyone can run a school here: a headteacher or a trust administrator."""
+    query = (
+        select(StaffMember.id)
+        .where(StaffMember.role.in_([Role.HEADTEACHER, Role.TRUST_ADMIN]))
+        .limit(1)
+    )
+    with unscoped(session):
+        return session.scalar(query) is not None
+
+
+def staff_count(session: Session, school: School) -> int:
+    """Current (not archived) staff of one school."""
+    return (
+        session.scalar(
+            select(func.count(StaffMember.id)).where(
+                StaffMember.school_id == school.id, StaffMember.is_archived.is_(False)
+            )
+        )
+        or 0
+    )
+
+
+def account_school_id(session: Session, email: str) -> int | None:
+    """The school of the account with this address, to file an event about it under."""
+    query = select(StaffMember.school_id).where(StaffMember.email == normalise_email(email))
+    with unscoped(session):
+        return session.scalar(query)
+
+
+def email_is_taken(session: Session, email: str) -> bool:
+    """True if any school in the instance has an account with this address."""
+    query = select(StaffMember.id).where(StaffMember.email == normalise_email(email))
+    with unscoped(session):
+        return session.scalar(query) is not None
 
 
 def create_member(
@@ -180,7 +234,8 @@ def create_member(
 ) -> StaffMember:
     """Add a member of staff; with no password they sign in for the first time by a set-up link."""
     email = normalise_email(email)
-    if session.scalar(select(StaffMember.id).where(StaffMember.email == email)) is not None:
+    # An address signs in once in the whole instance; the message says nothing of where it is.
+    if email_is_taken(session, email):
         raise DomainError(f"There is already an account for {email}.", field="email")
     if password is not None:
         problem = password_problem(password, email=email, name=name, school=school.name)
@@ -205,11 +260,18 @@ def create_member(
 def set_up_school(
     session: Session, *, school_name: str, name: str, email: str, password: str, now: datetime
 ) -> StaffMember:
-    """First run: name the school and make the headteacher's account. Only while there is none."""
+    """First run: name the school and make the headteacher's account. Only while there is none.
+
+    A school made beforehand from the command line (`elearn init --school`) is the one set up.
+    """
     if has_headteacher(session):
         raise DomainError("This school is already set up. Sign in instead.")
-    school = get_school(session) or create_school(session, school_name, now)
-    school.name = " ".join(school_name.split())
+    existing = all_schools(session)
+    if len(existing) == 1 and not existing[0].is_demo:
+        school = existing[0]
+        school.name = " ".join(school_name.split())
+    else:
+        school = create_school(session, school_name, now)
     return create_member(
         session,
         school,
@@ -252,6 +314,11 @@ def find_setup_link(session: Session, token: str, now: datetime) -> SetupLink:
     link = session.scalars(
         select(SetupLink).where(SetupLink.token_hash == _token_hash(token))
     ).first()
+    if link is not None:
+        with unscoped(session):
+            member = session.get(StaffMember, link.member_id)
+        if member is None or member.is_archived:
+            link = None
     if link is None or link.used_at is not None or link.expires_at <= now:
         raise DomainError(
             "This set-up link has expired or has already been used. "
@@ -263,7 +330,7 @@ def find_setup_link(session: Session, token: str, now: datetime) -> SetupLink:
 def use_setup_link(session: Session, token: str, password: str, now: datetime) -> StaffMember:
     """Set the member's first password from a valid link; the link then stops working."""
     link = find_setup_link(session, token, now)
-    member = session.get_one(StaffMember, link.member_id)
+    member = setup_link_member(session, link)
     problem = _member_password_problem(session, member, password)
     if problem:
         raise DomainError(problem)
@@ -272,6 +339,12 @@ def use_setup_link(session: Session, token: str, password: str, now: datetime) -
     link.used_at = now
     session.flush()
     return member
+
+
+def setup_link_member(session: Session, link: SetupLink) -> StaffMember:
+    """Whose link it is: the token is the secret, whichever school they are at."""
+    with unscoped(session):
+        return session.get_one(StaffMember, link.member_id)
 
 
 def check_throttle(
@@ -332,7 +405,8 @@ def authenticate(
     """
     email = normalise_email(email)
     check_throttle(session, email, address, now, limits)
-    member = session.scalars(select(StaffMember).where(StaffMember.email == email)).first()
+    with unscoped(session):
+        member = session.scalars(select(StaffMember).where(StaffMember.email == email)).first()
     hash_to_check = member.password_hash if member is not None else None
     if passwords.verify(hash_to_check, password) and member is not None and member.is_active:
         return member
@@ -368,9 +442,10 @@ def end_sessions(session: Session, member: StaffMember) -> None:
 def load_signed_in_member(session: Session, user_id: str) -> StaffMember | None:
     """Flask-Login's loader: the id carries the session token, so old sessions stop working."""
     member_id, _, token = user_id.partition(":")
-    if not member_id.isdigit() or not token:
+    if not member_id.isdigit() or not token or len(member_id) > 10:
         return None
-    member = session.get(StaffMember, int(member_id))
+    with unscoped(session):
+        member = session.get(StaffMember, int(member_id))
     if (
         member is None
         or not member.is_active
@@ -406,7 +481,9 @@ def add_staff_member(
 
 
 def school_member(session: Session, school: School, member_id: int) -> StaffMember:
-    member = session.get(StaffMember, member_id)
-    if member is None or member.school_id != school.id:
+    member = session.scalars(
+        select(StaffMember).where(StaffMember.id == member_id, StaffMember.school_id == school.id)
+    ).first()
+    if member is None:
         raise NotFound("We could not find that member of staff.")
     return member

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.accounts.models import StaffMember, enum_column
 from elearn.db import Base, UTCDateTime
+from elearn.tenancy import SchoolScoped
 
 
 class EventKind(enum.StrEnum):
@@ -28,6 +29,12 @@ class EventKind(enum.StrEnum):
     EXPORT = "export"
     VERSION_PUBLISHED = "version_published"
     CERTIFICATE_DOWNLOADED = "certificate_downloaded"
+    POLICY_ADDED = "policy_added"
+    POLICY_RULES_CHANGED = "policy_rules_changed"
+    POLICY_RETIRED = "policy_retired"
+    POLICY_RESTORED = "policy_restored"
+    SCHOOL_ADDED = "school_added"
+    ACTED_AS_HEADTEACHER = "acted_as_headteacher"
 
     @property
     def label(self) -> str:
@@ -50,10 +57,16 @@ EVENT_LABELS = {
     EventKind.EXPORT: "Exported data",
     EventKind.VERSION_PUBLISHED: "Published a policy version",
     EventKind.CERTIFICATE_DOWNLOADED: "Downloaded a certificate",
+    EventKind.POLICY_ADDED: "Added a policy",
+    EventKind.POLICY_RULES_CHANGED: "Changed a policy's rules",
+    EventKind.POLICY_RETIRED: "Retired a policy",
+    EventKind.POLICY_RESTORED: "Brought back a retired policy",
+    EventKind.SCHOOL_ADDED: "Added a school",
+    EventKind.ACTED_AS_HEADTEACHER: "Acted as headteacher",
 }
 
 
-class AuditEvent(Base):
+class AuditEvent(SchoolScoped, Base):
     """Something security-relevant happened. Never holds passwords, codes or tokens."""
 
     __tablename__ = "audit_events"

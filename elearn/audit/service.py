@@ -24,15 +24,16 @@ def record(
     subject: str,
     address: str,
     now: datetime,
-    school: School | None = None,
+    school_id: int | None = None,
 ) -> AuditEvent:
     """Add one event to the log; the caller commits it with the change it describes.
 
     `subject` says what the event was about (the email tried, the member acted on): never a
-    password, code or token. The school is the actor's unless given (a failed sign-in has no
-    actor).
+    password, code or token. It is filed under `school_id`, the school of the account concerned,
+    or else the actor's (a failed sign-in for an unknown address has neither).
     """
-    school_id = school.id if school is not None else (actor.school_id if actor else None)
+    if school_id is None and actor is not None:
+        school_id = actor.school_id
     entry = AuditEvent(
         school_id=school_id,
         actor_id=actor.id if actor is not None else None,

@@ -9,20 +9,29 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.accounts.models import StaffMember
 from elearn.db import Base, UTCDateTime
-from elearn.training.models import Attempt
-from elearn.versions.models import PolicyVersion
+from elearn.tenancy import SchoolScoped
+from elearn.training.models import Attempt, member_of_the_school
+from elearn.versions.models import PolicyVersion, policy_of_the_school
 
 
-class Declaration(Base):
-    """The declaration of receipt, signed electronically: name typed, password re-entered."""
+class Declaration(SchoolScoped, Base):
+    """The declaration of receipt, signed electronically: name typed, password re-entered.
+
+    `attempt_id` is the passed assessment; a policy staff read and sign has none.
+    """
 
     __tablename__ = "declarations"
-    __table_args__ = (sa.UniqueConstraint("member_id", "policy_version_id", "attempt_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "policy_version_id", "attempt_id"),
+        member_of_the_school(),
+        policy_of_the_school(),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id"), index=True)
+    policy_id: Mapped[int] = mapped_column(index=True)
+    member_id: Mapped[int] = mapped_column(index=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), unique=True)
-    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempts.id"))
+    attempt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attempts.id"))
     policy_version_id: Mapped[int] = mapped_column(sa.ForeignKey("policy_versions.id"))
     text: Mapped[str] = mapped_column(sa.Text)
     member_name: Mapped[str] = mapped_column(sa.String(200))
@@ -30,12 +39,12 @@ class Declaration(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     member: Mapped[StaffMember] = relationship(lazy="raise")
-    attempt: Mapped[Attempt] = relationship(lazy="raise")
+    attempt: Mapped[Attempt | None] = relationship(lazy="raise")
     policy_version: Mapped[PolicyVersion] = relationship(lazy="raise")
     certificate: Mapped[Certificate] = relationship(lazy="raise", back_populates="declaration")
 
 
-class Certificate(Base):
+class Certificate(SchoolScoped, Base):
     """The PDF issued for a declaration, stored as issued so it never changes."""
 
     __tablename__ = "certificates"

@@ -93,7 +93,7 @@ class CertificateContent:
     member_name: str
     signature: str
     signed_at: datetime
-    score_percent: int
+    score_percent: int | None  # None: a policy staff read and sign, with no assessment
     code: str
     verify_url: str
     is_specimen: bool = False
@@ -259,9 +259,15 @@ def _body(content: CertificateContent, signed: str) -> list[Flowable]:
         Spacer(0, 8),
         _Rule(TEXT_WIDTH, _RULE_GREY, 0.5),
         Spacer(0, 10),
-        Paragraph(_plain(f"Assessment score: {content.score_percent}%"), _DETAIL),
+        Paragraph(_plain(_outcome(content.score_percent)), _DETAIL),
         _Stretch(0, 3),
     ]
+
+
+def _outcome(score_percent: int | None) -> str:
+    if score_percent is None:
+        return "Read in full before signing (no assessment)"
+    return f"Assessment score: {score_percent}%"
 
 
 def _spread(flowables: list[Flowable], height: float) -> list[Flowable]:

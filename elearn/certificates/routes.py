@@ -14,81 +14,81 @@ from elearn.certificates import service
 from elearn.certificates.forms import DeclarationForm
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError
-from elearn.training.service import progress
-from elearn.versions.service import current_version
 from elearn.web import (
     current_member,
+    form_status,
     get_clock,
-    get_course,
+    handle_form,
+    journey,
+    manages_school,
     record_event,
     require_school,
-    show_form_error,
 )
 
 certificates = Blueprint("certificates", __name__)
 
 
-@certificates.route("/declaration", methods=["GET", "POST"])
+@certificates.route("/policies/<slug>/declaration", methods=["GET", "POST"])
 @login_required
-def declaration() -> ResponseReturnValue:
+def declaration(slug: str) -> ResponseReturnValue:
     session = get_session()
     member = current_member()
-    course = get_course()
-    school = require_school()
-    state = progress(session, member, course)
-    if state.enrolment is None or state.passed_attempt is None:
-        latest = service.latest_certificate(session, member)
+    found = journey(slug)
+    state = found.state
+    if not state.is_ready_to_sign:
+        latest = service.latest_certificate(session, member, found.policy.id)
         if latest is not None and state.enrolment is None:
             return redirect(url_for("certificates.done", certificate_id=latest.id), 303)
-        raise DomainError("Pass the assessment before you sign the declaration.")
-    version = current_version(session, school)
+        raise DomainError(service.not_ready_message(state))
     form = DeclarationForm()
-    if form.validate_on_submit():
-        try:
-            certificate = service.sign_declaration(
-                session,
-                member,
-                course,
-                school,
-                signature=form.signature.data or "",
-                password=form.password.data or "",
-                confirmed=bool(form.confirm.data),
-                now=get_clock().now(),
-                base_url=current_app.config["BASE_URL"],
-            )
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "signature")
-        else:
-            session.commit()
-            return redirect(url_for("certificates.done", certificate_id=certificate.id), 303)
+    done = handle_form(
+        form,
+        lambda: service.sign_declaration(
+            session,
+            member,
+            found.force,
+            state,
+            require_school(),
+            signature=form.signature.data or "",
+            password=form.password.data or "",
+            confirmed=bool(form.confirm.data),
+            now=get_clock().now(),
+            base_url=current_app.config["BASE_URL"],
+        ),
+        error_field="signature",
+    )
+    if done is not None:
+        return redirect(url_for("certificates.done", certificate_id=done.value.id), 303)
+    passed = state.passed_attempt
     return (
         render_template(
             "certificates/declaration.html",
+            slug=slug,
             form=form,
-            version=version,
+            version=found.force.version,
             member=member,
-            score=state.passed_attempt.score_percent,
+            score=passed.score_percent if passed is not None else None,
             has_errors=bool(form.errors),
         ),
-        400 if form.errors else 200,
+        form_status(form),
     )
 
 
 @certificates.route("/certificates/<int:certificate_id>")
 @login_required
 def done(certificate_id: int) -> ResponseReturnValue:
-    latest = service.latest_certificate(get_session(), current_member())
-    if latest is None or latest.id != certificate_id:
-        abort(404)
-    return render_template("certificates/done.html", certificate=latest)
+    """Straight after signing: the member's own new certificate."""
+    found = service.own_certificate(get_session(), current_member(), certificate_id)
+    return render_template("certificates/done.html", certificate=found, policy_title=found.title)
 
 
 @certificates.route("/certificates/<int:certificate_id>/download")
 @writes_on_get
 @login_required
 def download(certificate_id: int) -> ResponseReturnValue:
-    pdf, filename = service.certificate_pdf(get_session(), current_member(), certificate_id)
+    pdf, filename = service.certificate_pdf(
+        get_session(), current_member(), certificate_id, manages_school=manages_school()
+    )
     record_event(EventKind.CERTIFICATE_DOWNLOADED, filename, commit=True)
     response = Response(pdf, mimetype="application/pdf")
     # Headers are Latin-1: a name such as "Nguyễn" goes in filename* (RFC 6266), UTF-8 encoded,

@@ -1,4 +1,4 @@
-"""The console's forms: adding staff, pausing and archiving them, the training rules."""
+"""The console's forms: adding staff, pausing and archiving them."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, IntegerField, RadioField, StringField, SubmitField
+from wtforms import EmailField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length
 
 from elearn.accounts.models import Category
 from elearn.fields import DayMonthYearField
@@ -60,49 +60,3 @@ class ActionForm(FlaskForm):
     """A one-button form (resume, archive, restore): only the CSRF token is checked."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
-
-
-class TrainingRulesForm(FlaskForm):
-    validity_months = IntegerField(
-        "How long a signed declaration lasts, in months",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter how many months a declaration lasts"),
-            NumberRange(1, 36, "Enter a number of months from 1 to 36"),
-        ],
-    )
-    due_soon_days = IntegerField(
-        "Warn this many days before it runs out",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter how many days before to warn"),
-            NumberRange(0, 120, "Enter a number of days from 0 to 120"),
-        ],
-    )
-    induction_days = IntegerField(
-        "Days new staff have to finish their induction",
-        widget=GovTextInput(),
-        description="Calendar days from their start date, including weekends and holidays.",
-        validators=[
-            InputRequired("Enter how many days new staff have"),
-            NumberRange(1, 365, "Enter a number of days from 1 to 365"),
-        ],
-    )
-    renewal = RadioField(
-        "When declarations run out",
-        choices=[
-            SelectChoice("months", "A set number of months after each person signs"),
-            SelectChoice("date", "Every year on the same date, such as the September training day"),
-        ],
-        widget=GovRadioInput(),
-        validators=[InputRequired("Choose when declarations run out")],
-    )
-    renewal_day = IntegerField(
-        "Day", widget=GovTextInput(), validators=[Optional(), NumberRange(1, 31, "Enter a day")]
-    )
-    renewal_month = IntegerField(
-        "Month",
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(1, 12, "Enter a month from 1 to 12")],
-    )
-    submit = SubmitField("Save the rules", widget=GovSubmitInput())

@@ -24,21 +24,28 @@ from elearn.accounts.forms import TwoStepRequirementForm
 from elearn.accounts.models import Category
 from elearn.audit.models import EventKind
 from elearn.audit.service import recent_events
+from elearn.compliance import api as compliance
 from elearn.console import service as staff
-from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TrainingRulesForm
+from elearn.console.forms import ActionForm, AddStaffForm, PauseForm
 from elearn.console.reports import roster_csv
 from elearn.console.service import roster
+from elearn.content.placeholders import is_same_school
 from elearn.db import get_session, writes_on_get
-from elearn.errors import DomainError
-from elearn.training.history import member_history
-from elearn.training.tracking import member_status
-from elearn.versions.service import current_version, review_is_overdue, version_policy
+from elearn.errors import DomainError, NotFound
+from elearn.policies import api as policies
+from elearn.policies.api import Policy
+from elearn.policies.forms import TrainingRulesForm
+from elearn.status import StatusKind
 from elearn.web import (
     current_member,
+    form_status,
     get_clock,
+    get_library,
+    handle_form,
     headteacher_required,
     record_event,
     require_school,
+    school_policies,
     show_form_error,
 )
 
@@ -49,10 +56,28 @@ def _link_valid_for() -> timedelta:
     return timedelta(hours=current_app.config["SETUP_LINK_HOURS"])
 
 
+def _roster_filters() -> tuple[Policy | None, StatusKind | None]:
+    """The policy and status the roster is filtered by (`?policy=`, `?status=`), if any."""
+    slug = (request.args.get("policy") or "").strip()[:60]
+    only_policy = None
+    if slug:
+        only_policy = next((p for p in school_policies() if p.slug == slug), None)
+        if only_policy is None:
+            raise NotFound("We could not find that policy.")
+    try:
+        only_status = (
+            StatusKind(request.args.get("status") or "") if request.args.get("status") else None
+        )
+    except ValueError:
+        only_status = None
+    return only_policy, only_status
+
+
 @console.route("/")
 @headteacher_required
 def index() -> ResponseReturnValue:
-    """The roster; `?as_of=YYYY-MM-DD` forecasts everyone's status on that date."""
+    """The roster; `?as_of=YYYY-MM-DD` forecasts everyone's status on that date, `?policy=` and
+    `?status=` filter it."""
     session = get_session()
     school = require_school()
     today = get_clock().today()
@@ -64,13 +89,36 @@ def index() -> ResponseReturnValue:
         except ValueError:
             as_of_error = "Enter a real date, such as 1 September 2027"
     archived = request.args.get("show") == "archived"
-    version = current_version(session, school)
+    only_policy, only_status = _roster_filters()
+    policy_list = school_policies()
+    if only_policy is None and len(policy_list) == 1:
+        only_policy = policy_list[0]  # one policy: the roster shows its signing in full
+    library = get_library()
+    adopted = [
+        policies.library_course(library, policy)
+        for policy in policy_list
+        if library.has(policy.slug)
+    ]
     return (
         render_template(
             "console/index.html",
-            rows=roster(session, school, as_of, archived=archived),
-            version=version,
-            review_overdue=review_is_overdue(version_policy(version), today),
+            rows=roster(
+                session,
+                school,
+                policy_list,
+                as_of,
+                archived=archived,
+                only_policy=only_policy,
+                only_status=only_status,
+            ),
+            policies=policy_list,
+            only_policy=only_policy,
+            only_status=only_status,
+            borrowed=[
+                course
+                for course in adopted
+                if not is_same_school(course.policy.school, school.name)
+            ],
             as_of=as_of if as_of != today else None,
             as_of_text=as_of_text,
             as_of_error=as_of_error,
@@ -92,7 +140,15 @@ def roster_export() -> ResponseReturnValue:
         as_of = date.fromisoformat((request.args.get("as_of") or "").strip()[:10] or str(today))
     except ValueError:
         as_of = today
-    rows = roster(session, require_school(), as_of)
+    only_policy, only_status = _roster_filters()
+    rows = roster(
+        session,
+        require_school(),
+        school_policies(),
+        as_of,
+        only_policy=only_policy,
+        only_status=only_status,
+    )
     record_event(EventKind.EXPORT, f"roster on {as_of.isoformat()}", commit=True)
     response = Response(roster_csv(rows, as_of), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="training-{as_of}.csv"'
@@ -183,13 +239,17 @@ def audit_log() -> ResponseReturnValue:
 
 def _staff_page(member: accounts.StaffMember, pause_form: PauseForm) -> ResponseReturnValue:
     session = get_session()
-    status = member_status(session, member, get_clock().today())
+    school = require_school()
+    statuses = compliance.member_statuses(
+        session, school, member, school_policies(), get_clock().today()
+    )
+    every_policy = policies.school_policies(session, school, include_retired=True)
     return (
         render_template(
             "console/member.html",
             member=member,
-            row=status,
-            events=member_history(session, member),
+            row=statuses,
+            histories=compliance.member_history(session, member, every_policy),
             pause_form=pause_form,
             action=ActionForm(formdata=None),
             has_errors=bool(pause_form.errors),
@@ -260,13 +320,12 @@ def restore(member_id: int) -> ResponseReturnValue:
     return _one_button_action(member_id, staff.restore, "{name} is back on the roster.")
 
 
-# --- The school's training rules ------------------------------------------------------------
+# --- The school's default rules for new policies ----------------------------------------------
 
 
 @console.route("/settings", methods=["GET", "POST"])
 @headteacher_required
 def settings() -> ResponseReturnValue:
-    session = get_session()
     school = require_school()
     form = TrainingRulesForm(
         data={
@@ -278,23 +337,20 @@ def settings() -> ResponseReturnValue:
             "renewal_month": school.renewal_month,
         }
     )
-    if form.validate_on_submit():
+
+    def save() -> None:
         fixed = form.renewal.data == "date"
-        try:
-            staff.update_rules(
-                school,
-                validity_months=form.validity_months.data or 12,
-                due_soon_days=form.due_soon_days.data or 0,
-                induction_days=form.induction_days.data or 20,
-                renewal_day=form.renewal_day.data if fixed else None,
-                renewal_month=form.renewal_month.data if fixed else None,
-            )
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "renewal_day")
-        else:
-            session.commit()
-            flash("The training rules are saved. Everyone's status now follows them.", "success")
-            return redirect(url_for("console.index"), 303)
+        staff.update_school_defaults(
+            school,
+            validity_months=form.validity_months.data or 12,
+            due_soon_days=form.due_soon_days.data or 0,
+            induction_days=form.induction_days.data or 20,
+            renewal_day=form.renewal_day.data if fixed else None,
+            renewal_month=form.renewal_month.data if fixed else None,
+        )
+
+    if handle_form(form, save, error_field="renewal_day") is not None:
+        flash("The default rules are saved. Each new policy starts with them.", "success")
+        return redirect(url_for("policies.index"), 303)
     page = render_template("console/settings.html", form=form, has_errors=bool(form.errors))
-    return page, 400 if form.errors else 200
+    return page, form_status(form)

@@ -1,23 +1,43 @@
-"""The headteacher's changes to staff records and the school's training rules."""
+"""The headteacher's changes to staff records, the school's default rules, and the roster."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import School, StaffMember
+from elearn.compliance import api as compliance
+from elearn.compliance.api import MemberStatuses
 from elearn.errors import DomainError
-from elearn.training.tracking import MemberStatus, school_statuses
+from elearn.policies import api as policies
+from elearn.policies.api import Policy
+from elearn.status import StatusKind
 
 
 def roster(
-    session: Session, school: School, today: date, *, archived: bool = False
-) -> list[MemberStatus]:
-    """Current staff (or, with `archived`, leavers) with their status on `today`."""
-    rows = school_statuses(session, school, today, include_archived=archived)
-    return [row for row in rows if row.member.is_archived == archived]
+    session: Session,
+    school: School,
+    policy_list: list[Policy],
+    today: date,
+    *,
+    archived: bool = False,
+    only_policy: Policy | None = None,
+    only_status: StatusKind | None = None,
+) -> list[MemberStatuses]:
+    """Current staff (or, with `archived`, leavers) with their status for each policy on `today`.
+
+    With `only_policy`, just that policy, and just the people it applies to; with `only_status`,
+    just the people in that status (for that policy, or overall).
+    """
+    shown = [only_policy] if only_policy is not None else policy_list
+    rows = compliance.school_statuses(session, school, shown, today, include_archived=archived)
+    rows = [row for row in rows if row.member.is_archived == archived]
+    if only_policy is not None:
+        rows = [row for row in rows if row.for_policy(only_policy.id) is not None]
+    if only_status is not None:
+        rows = [row for row in rows if row.overall is not None and row.overall.kind is only_status]
+    return rows
 
 
 def pause(member: StaffMember, returns_on: date, today: date) -> None:
@@ -42,7 +62,7 @@ def restore(member: StaffMember) -> None:
     member.is_archived = False
 
 
-def update_rules(
+def update_school_defaults(
     school: School,
     *,
     validity_months: int,
@@ -51,18 +71,8 @@ def update_rules(
     renewal_day: int | None,
     renewal_month: int | None,
 ) -> None:
-    """Set the school's training rules; a fixed renewal date replaces the number of months."""
-    if (renewal_day is None) != (renewal_month is None):
-        raise DomainError(
-            "Enter both the day and the month of the renewal date.", field="renewal_day"
-        )
-    # 29 February is allowed (2024 is a leap year): in other years it falls on 28 February.
-    if (
-        renewal_day is not None
-        and renewal_month is not None
-        and renewal_day > calendar.monthrange(2024, renewal_month)[1]
-    ):
-        raise DomainError("That day is not in that month.", field="renewal_day")
+    """Set the rules each new policy starts with; a fixed renewal date replaces the months."""
+    policies.check_renewal_date(renewal_day, renewal_month)
     school.validity_months = validity_months
     school.due_soon_days = due_soon_days
     school.induction_days = induction_days

@@ -10,6 +10,7 @@ exactly as written. Pure: a `Course` and a name in, a `Course` out.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 import threading
 import unicodedata
@@ -40,7 +41,10 @@ def is_same_school(first: str, second: str) -> bool:
 
 
 def _replace_text(value: T, replace: Callable[[str], str]) -> T:
-    """`value` with `replace` applied to every string inside it, however deeply nested."""
+    """`value` with `replace` applied to every string inside it, however deeply nested (names
+    such as a question's type are enum members, not text, and stay as they are)."""
+    if isinstance(value, enum.Enum):
+        return value
     if isinstance(value, str):
         return replace(value)  # type: ignore[return-value]
     if isinstance(value, tuple):

@@ -212,6 +212,7 @@ class Lesson:
     practice: tuple[Question, ...]
     questions: tuple[Question, ...]
     source: str = ""
+    shows_full_text: bool = False  # the clauses on the page in full, not folded away
 
 
 @dataclass(frozen=True)

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from elearn._version import __version__
 from elearn.db import get_session
-from elearn.web import template_context
 
 public = Blueprint("public", __name__)
-
-
-@public.app_context_processor
-def inject_school() -> dict[str, Any]:
-    return template_context()
 
 
 @public.route("/healthz")

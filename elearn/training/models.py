@@ -11,7 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.accounts.models import StaffMember, enum_column
 from elearn.db import Base, UTCDateTime
-from elearn.versions.models import PolicyVersion
+from elearn.tenancy import SchoolScoped
+from elearn.versions.models import PolicyVersion, policy_of_the_school
+
+
+def member_of_the_school() -> sa.ForeignKeyConstraint:
+    """The row's member of staff, who must belong to the row's own school."""
+    return sa.ForeignKeyConstraint(
+        ["member_id", "school_id"], ["staff_members.id", "staff_members.school_id"]
+    )
 
 
 class EnrolmentKind(enum.StrEnum):
@@ -19,13 +27,30 @@ class EnrolmentKind(enum.StrEnum):
     REFRESHER = "refresher"
 
 
-class Enrolment(Base):
-    """One time through the course for one policy version, ended by signing the declaration."""
+class Enrolment(SchoolScoped, Base):
+    """One time through one policy's course, ended by signing its declaration.
+
+    A member has at most one open enrolment per policy: a double click that starts two gets the
+    one already there.
+    """
 
     __tablename__ = "enrolments"
+    __table_args__ = (
+        member_of_the_school(),
+        policy_of_the_school(),
+        sa.Index(
+            "uq_enrolments_open",
+            "member_id",
+            "policy_id",
+            unique=True,
+            sqlite_where=sa.text("completed_at IS NULL"),
+            postgresql_where=sa.text("completed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id"), index=True)
+    member_id: Mapped[int] = mapped_column(index=True)
+    policy_id: Mapped[int] = mapped_column(index=True)
     policy_version_id: Mapped[int] = mapped_column(sa.ForeignKey("policy_versions.id"))
     kind: Mapped[EnrolmentKind] = mapped_column(enum_column(EnrolmentKind, "enrolment_kind"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -50,19 +75,33 @@ class AttemptKind(enum.StrEnum):
     ASSESSMENT = "assessment"  # the final assessment, which must be passed
 
 
-class Attempt(Base):
-    """One sitting of the final assessment.
+class Attempt(SchoolScoped, Base):
+    """One sitting of the final assessment, or of a refresher's opening check.
 
     `questions` is the drawn set, fixed when the attempt starts: a list of
     {"question": id, "options": [option keys in the order shown]}. Grading reads it, never the
-    request, so a replayed or tampered submission cannot change what was asked.
+    request, so a replayed or tampered submission cannot change what was asked. An enrolment has
+    at most one sitting of each kind under way.
     """
 
     __tablename__ = "attempts"
+    __table_args__ = (
+        member_of_the_school(),
+        policy_of_the_school(),
+        sa.Index(
+            "uq_attempts_open",
+            "enrolment_id",
+            "kind",
+            unique=True,
+            sqlite_where=sa.text("submitted_at IS NULL"),
+            postgresql_where=sa.text("submitted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(index=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
-    member_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id"), index=True)
+    member_id: Mapped[int] = mapped_column(index=True)
     kind: Mapped[AttemptKind] = mapped_column(
         enum_column(AttemptKind, "attempt_kind"),
         default=AttemptKind.ASSESSMENT,

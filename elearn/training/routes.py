@@ -1,17 +1,18 @@
-"""My training: the home page, lessons with practice, the refresher's check and the assessment."""
+"""My training: every policy a member must sign, and each policy's journey: lessons with practice,
+the refresher's check, the assessment, or the whole policy to read."""
 
 from __future__ import annotations
-
-import random
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from elearn.certificates.service import latest_certificate
+from elearn.certificates.api import latest_certificate
+from elearn.compliance import api as compliance
 from elearn.content.schema import Course, Lesson, Question
 from elearn.db import get_session
 from elearn.errors import DomainError
+from elearn.policies import api as policies
 from elearn.training import service
 from elearn.training.forms import (
     CompleteLessonForm,
@@ -19,76 +20,106 @@ from elearn.training.forms import (
     StartAssessmentForm,
     question_form,
 )
-from elearn.training.history import member_history
 from elearn.training.models import AttemptKind
 from elearn.training.service import Progress, Step
-from elearn.training.tracking import member_status
-from elearn.versions.service import changes_since, current_version
+from elearn.versions.api import changes_since
 from elearn.web import (
+    Journey,
     current_member,
-    current_policy,
     get_clock,
-    get_course,
+    get_rng,
+    journey,
     require_school,
+    school_policies,
 )
 
 training = Blueprint("training", __name__)
 
 
-def continue_url(state: Progress) -> str:
-    """Exactly where the member left off."""
+def continue_url(slug: str, state: Progress) -> str:
+    """Exactly where the member left off in one policy."""
     if state.next_step is Step.DECLARATION:
-        return url_for("certificates.declaration")
+        return url_for("certificates.declaration", slug=slug)
     if state.next_step is Step.CHECK:
         if state.check_attempt is not None:
-            return url_for("training.attempt", attempt_id=state.check_attempt.id)
-        return url_for("training.refresher")
+            return url_for("training.attempt", slug=slug, attempt_id=state.check_attempt.id)
+        return url_for("training.refresher", slug=slug)
     if state.next_step is Step.ASSESSMENT:
         if state.open_attempt is not None:
-            return url_for("training.attempt", attempt_id=state.open_attempt.id)
-        return url_for("training.assessment")
-    return url_for("training.lesson", lesson_id=state.next_lesson_id)
+            return url_for("training.attempt", slug=slug, attempt_id=state.open_attempt.id)
+        return url_for("training.assessment", slug=slug)
+    return url_for("training.lesson", slug=slug, lesson_id=state.next_lesson_id)
 
 
 @training.route("/")
 @login_required
 def home() -> ResponseReturnValue:
+    """Every policy the member must sign, most urgent first."""
     session = get_session()
     member = current_member()
-    course = get_course()
-    state = service.progress(session, member, course)
+    statuses = compliance.member_statuses(
+        session, require_school(), member, school_policies(), get_clock().today()
+    )
+    rows = []
+    for row in statuses.policies:
+        found = journey(row.policy.slug)
+        rows.append((row, found.state, continue_url(row.policy.slug, found.state)))
+    return render_template("training/home.html", rows=rows, overall=statuses.overall)
+
+
+@training.route("/policies/<slug>/")
+@login_required
+def policy(slug: str) -> ResponseReturnValue:
+    """One policy's journey: status, lessons, assessment and declaration."""
+    session = get_session()
+    member = current_member()
+    found = journey(slug)
+    statuses = compliance.member_statuses(
+        session, require_school(), member, [found.policy], get_clock().today()
+    )
     return render_template(
-        "training/home.html",
-        course=course,
-        state=state,
-        status=member_status(session, member, get_clock().today()).status,
-        certificate=latest_certificate(session, member),
-        continue_url=continue_url(state),
+        "training/policy.html",
+        slug=slug,
+        force=found.force,
+        course=found.force.course,
+        state=found.state,
+        status=statuses.policies[0].status,
+        certificate=latest_certificate(session, member, found.policy.id),
+        continue_url=continue_url(slug, found.state),
     )
 
 
-@training.route("/refresher")
+@training.route("/policies/<slug>/text")
 @login_required
-def refresher() -> ResponseReturnValue:
-    state = service.progress(get_session(), current_member(), get_course())
-    if state.kind != "refresher" or state.next_step is not Step.CHECK:
-        return redirect(continue_url(state))
+def policy_text(slug: str) -> ResponseReturnValue:
+    """The whole policy as the version in force has it, to read at any time."""
+    found = journey(slug)
+    return render_template("training/policy_text.html", slug=slug, force=found.force)
+
+
+@training.route("/policies/<slug>/refresher")
+@login_required
+def refresher(slug: str) -> ResponseReturnValue:
+    found = journey(slug)
+    if found.state.kind != "refresher" or found.state.next_step is not Step.CHECK:
+        return redirect(continue_url(slug, found.state))
     return render_template(
-        "training/refresher.html", course=get_course(), form=StartAssessmentForm()
+        "training/refresher.html", slug=slug, course=found.force.course, form=StartAssessmentForm()
     )
 
 
-@training.route("/refresher/start", methods=["POST"])
+@training.route("/policies/<slug>/refresher/start", methods=["POST"])
 @login_required
-def start_refresher() -> ResponseReturnValue:
+def start_refresher(slug: str) -> ResponseReturnValue:
     if not StartAssessmentForm().validate_on_submit():
         abort(400)
+    found = journey(slug)
     session = get_session()
     check = service.start_check(
-        session, current_member(), get_course(), get_clock().now(), random.SystemRandom()
+        session, current_member(), found.force, found.state, get_clock().now(), get_rng()
     )
     session.commit()
-    return redirect(url_for("training.attempt", attempt_id=check.id), 303)
+    return redirect(url_for("training.attempt", slug=slug, attempt_id=check.id), 303)
 
 
 def _practice_shown(lesson: Lesson, index: int) -> ShownQuestion:
@@ -98,7 +129,7 @@ def _practice_shown(lesson: Lesson, index: int) -> ShownQuestion:
 
 
 def _lesson_page(
-    course: Course, lesson: Lesson, feedback_for: int | None = None
+    slug: str, found: Journey, lesson: Lesson, feedback_for: int | None = None
 ) -> ResponseReturnValue:
     """The lesson, with feedback on the practice question just answered, if any."""
     forms = [
@@ -116,30 +147,28 @@ def _lesson_page(
             )
         else:
             has_errors = True
-    session = get_session()
-    member = current_member()
-    state = service.progress(session, member, course)
-    policy = current_policy()
-    present = {clause.id for clause in policy.clauses}
+    force, state = found.force, found.state
+    text = force.text
+    present = {clause.id for clause in text.clauses}
     changes = {}
     if lesson.id in state.changed_lessons:
-        signed = service.last_signed_version_id(session, member)
         changes = {
             clause_id: change
-            for clause_id, change in changes_since(session, require_school(), signed).items()
+            for clause_id, change in changes_since(force, state.signed_version_id).items()
             if clause_id in lesson.clauses
         }
     return (
         render_template(
             "training/lesson.html",
-            course=course,
-            policy=policy,
+            slug=slug,
+            course=force.course,
+            policy=text,
             lesson=lesson,
             clauses=[
-                policy.clause(clause_id) for clause_id in lesson.clauses if clause_id in present
+                text.clause(clause_id) for clause_id in lesson.clauses if clause_id in present
             ],
             changes=changes,
-            position=course.lesson_index(lesson.id),
+            position=force.course.lesson_index(lesson.id),
             forms=forms,
             feedback=feedback,
             is_done=lesson.id in state.completed_lessons,
@@ -158,66 +187,69 @@ def _lesson_or_404(course: Course, lesson_id: str) -> Lesson:
         abort(404)
 
 
-@training.route("/lessons/<lesson_id>")
+@training.route("/policies/<slug>/lessons/<lesson_id>")
 @login_required
-def lesson(lesson_id: str) -> ResponseReturnValue:
-    course = get_course()
-    return _lesson_page(course, _lesson_or_404(course, lesson_id))
+def lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
+    found = journey(slug)
+    return _lesson_page(slug, found, _lesson_or_404(found.force.course, lesson_id))
 
 
-@training.route("/lessons/<lesson_id>/practice/<int:number>", methods=["POST"])
+@training.route("/policies/<slug>/lessons/<lesson_id>/practice/<int:number>", methods=["POST"])
 @login_required
-def practice(lesson_id: str, number: int) -> ResponseReturnValue:
-    course = get_course()
-    lesson = _lesson_or_404(course, lesson_id)
+def practice(slug: str, lesson_id: str, number: int) -> ResponseReturnValue:
+    found = journey(slug)
+    lesson = _lesson_or_404(found.force.course, lesson_id)
     if not 1 <= number <= len(lesson.practice):
         abort(404)
-    return _lesson_page(course, lesson, feedback_for=number - 1)
+    return _lesson_page(slug, found, lesson, feedback_for=number - 1)
 
 
-@training.route("/lessons/<lesson_id>/complete", methods=["POST"])
+@training.route("/policies/<slug>/lessons/<lesson_id>/complete", methods=["POST"])
 @login_required
-def complete_lesson(lesson_id: str) -> ResponseReturnValue:
-    course = get_course()
-    lesson = _lesson_or_404(course, lesson_id)
+def complete_lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
+    found = journey(slug)
+    lesson = _lesson_or_404(found.force.course, lesson_id)
     if not CompleteLessonForm().validate_on_submit():
         abort(400)
     session = get_session()
-    member = current_member()
-    version = current_version(session, require_school())
-    service.complete_lesson(session, member, course, version, lesson.id, get_clock().now())
+    service.complete_lesson(
+        session, current_member(), found.force, found.state, lesson.id, get_clock().now()
+    )
     session.commit()
-    return redirect(continue_url(service.progress(session, member, course)), 303)
+    return redirect(continue_url(slug, journey(slug, refresh=True).state), 303)
 
 
-@training.route("/assessment")
+@training.route("/policies/<slug>/assessment")
 @login_required
-def assessment() -> ResponseReturnValue:
-    course = get_course()
-    state = service.progress(get_session(), current_member(), course)
+def assessment(slug: str) -> ResponseReturnValue:
+    found = journey(slug)
+    state = found.state
+    if state.is_reading:
+        return redirect(continue_url(slug, state))
     if state.open_attempt is not None:
-        return redirect(url_for("training.attempt", attempt_id=state.open_attempt.id))
-    bank = sum(len(lesson.questions) for lesson in course.lessons)
+        return redirect(url_for("training.attempt", slug=slug, attempt_id=state.open_attempt.id))
     return render_template(
         "training/assessment_intro.html",
-        course=course,
+        slug=slug,
+        policy=found.policy,
         state=state,
         form=StartAssessmentForm(),
-        question_count=min(course.assessment_size, bank),
+        question_count=min(found.policy.assessment_size, found.force.course.bank_size),
     )
 
 
-@training.route("/assessment/start", methods=["POST"])
+@training.route("/policies/<slug>/assessment/start", methods=["POST"])
 @login_required
-def start_assessment() -> ResponseReturnValue:
+def start_assessment(slug: str) -> ResponseReturnValue:
     if not StartAssessmentForm().validate_on_submit():
         abort(400)
+    found = journey(slug)
     session = get_session()
     attempt = service.start_attempt(
-        session, current_member(), get_course(), get_clock().now(), random.SystemRandom()
+        session, current_member(), found.force, found.state, get_clock().now(), get_rng()
     )
     session.commit()
-    return redirect(url_for("training.attempt", attempt_id=attempt.id), 303)
+    return redirect(url_for("training.attempt", slug=slug, attempt_id=attempt.id), 303)
 
 
 def _attempt_shown(course: Course, drawn: list[service.DrawnQuestion]) -> list[ShownQuestion]:
@@ -233,15 +265,16 @@ def _attempt_shown(course: Course, drawn: list[service.DrawnQuestion]) -> list[S
     return shown
 
 
-@training.route("/assessment/<int:attempt_id>", methods=["GET", "POST"])
+@training.route("/policies/<slug>/assessment/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
-def attempt(attempt_id: int) -> ResponseReturnValue:
+def attempt(slug: str, attempt_id: int) -> ResponseReturnValue:
     session = get_session()
     member = current_member()
-    course = get_course()
-    sitting = service.own_attempt(session, member, attempt_id)
+    found = journey(slug)
+    course = found.force.course
+    sitting = service.own_attempt(session, member, attempt_id, found.policy.id)
     if sitting.submitted_at is not None:
-        return redirect(url_for("training.result", attempt_id=sitting.id), 303)
+        return redirect(url_for("training.result", slug=slug, attempt_id=sitting.id), 303)
     drawn = service.drawn_questions(sitting)
     try:
         shown = _attempt_shown(course, drawn)
@@ -257,12 +290,13 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
             answers[item.question_id] = frozenset(
                 item.option_keys[int(position) - 1] for position in positions
             )
-        service.submit_attempt(session, member, course, sitting.id, answers, get_clock().now())
+        service.submit_attempt(session, member, course, sitting, answers, get_clock().now())
         session.commit()
-        return redirect(url_for("training.result", attempt_id=sitting.id), 303)
+        return redirect(url_for("training.result", slug=slug, attempt_id=sitting.id), 303)
     return (
         render_template(
             "training/assessment.html",
+            slug=slug,
             form=form,
             shown=shown,
             attempt=sitting,
@@ -273,15 +307,15 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     )
 
 
-@training.route("/assessment/<int:attempt_id>/result")
+@training.route("/policies/<slug>/assessment/<int:attempt_id>/result")
 @login_required
-def result(attempt_id: int) -> ResponseReturnValue:
+def result(slug: str, attempt_id: int) -> ResponseReturnValue:
     session = get_session()
-    course = get_course()
-    member = current_member()
-    sitting = service.own_attempt(session, member, attempt_id)
+    found = journey(slug)
+    course = found.force.course
+    sitting = service.own_attempt(session, current_member(), attempt_id, found.policy.id)
     if sitting.submitted_at is None:
-        return redirect(url_for("training.attempt", attempt_id=sitting.id))
+        return redirect(url_for("training.attempt", slug=slug, attempt_id=sitting.id))
     reviewed = []
     for answer in sitting.answers:
         if not course.has_question(answer.question_id):
@@ -289,16 +323,16 @@ def result(attempt_id: int) -> ResponseReturnValue:
         question = course.question(answer.question_id)
         chosen = frozenset(key for key in answer.selected.split(",") if key)
         reviewed.append((question, chosen, answer.is_correct))
-    state = service.progress(session, member, course)
     return render_template(
         "training/result.html",
+        slug=slug,
         attempt=sitting,
         is_check=sitting.kind is AttemptKind.CHECK,
         reviewed=reviewed,
         course=course,
-        policy=current_policy(),
-        state=state,
-        continue_url=continue_url(state),
+        policy=found.force.text,
+        state=found.state,
+        continue_url=continue_url(slug, found.state),
         form=StartAssessmentForm(),
     )
 
@@ -306,7 +340,14 @@ def result(attempt_id: int) -> ResponseReturnValue:
 @training.route("/history")
 @login_required
 def history() -> ResponseReturnValue:
+    session = get_session()
     member = current_member()
     return render_template(
-        "training/history.html", member=member, events=member_history(get_session(), member)
+        "training/history.html",
+        member=member,
+        histories=compliance.member_history(
+            session,
+            member,
+            policies.school_policies(session, require_school(), include_retired=True),
+        ),
     )

@@ -1,25 +1,30 @@
-"""A member of staff's way through the course: induction, or a refresher that skips what they know.
+"""A member of staff's way through one policy's course: induction, or a refresher that skips what
+they know.
 
 Induction: every lesson, then the assessment, then the declaration. Refresher: first a short check
 (one question a lesson); lessons answered rightly are "known" and may be skipped, unless their
 clauses changed since the version the member last signed; then the assessment and declaration.
+A policy that staff read and sign has one page, the whole policy, then the declaration.
+
+Each policy's journey is its own: enrolments and attempts are keyed by the policy.
 """
 
 from __future__ import annotations
 
 import enum
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from elearn.accounts.models import School, StaffMember
-from elearn.certificates.models import Declaration
+from elearn.accounts.models import StaffMember
 from elearn.content.schema import Course
 from elearn.errors import DomainError, NotFound
+from elearn.policies.api import PolicyMode
 from elearn.training.assessment import DrawnQuestion, draw_questions, grade
 from elearn.training.models import (
     Answer,
@@ -29,8 +34,7 @@ from elearn.training.models import (
     EnrolmentKind,
     LessonCompletion,
 )
-from elearn.versions.models import PolicyVersion
-from elearn.versions.service import changed_clauses_since, current_version, school_versions
+from elearn.versions.api import InForce, changed_clauses_since
 
 
 class Step(enum.StrEnum):
@@ -42,14 +46,21 @@ class Step(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Progress:
-    """Where someone is in the course, and the one thing to do next."""
+    """Where someone is in one policy's course, and the one thing to do next.
 
+    Computed once per request (`progress`) and handed to whatever needs it.
+    """
+
+    policy_id: int
     enrolment: Enrolment | None
     kind: EnrolmentKind
+    signed_version_id: int | None  # the version of this policy they last signed
+    is_reading: bool  # read and sign: no check, no assessment
     assigned_lessons: tuple[str, ...]  # in course order
     known_lessons: frozenset[str]  # answered rightly in the refresher's check: may be skipped
     changed_lessons: frozenset[str]  # their clauses changed since the version last signed
     completed_lessons: frozenset[str]
+    attempt_count: int  # sittings begun in this enrolment, of either kind
     next_step: Step
     next_lesson_id: str | None
     check_attempt: Attempt | None
@@ -67,48 +78,50 @@ class Progress:
 
     @property
     def has_started(self) -> bool:
-        return (
-            bool(self.completed_lessons)
-            or self.last_attempt is not None
-            or (self.check_attempt is not None)
+        return self.enrolment is not None and has_begun(
+            len(self.completed_lessons), self.attempt_count
         )
 
+    @property
+    def is_ready_to_sign(self) -> bool:
+        return self.next_step is Step.DECLARATION and self.enrolment is not None
 
-def open_enrolment(session: Session, member: StaffMember) -> Enrolment | None:
+
+def has_begun(lessons_done: int, attempts: int) -> bool:
+    """The one rule for "has started" an enrolment: a lesson done or a sitting begun.
+
+    `started_pairs` asks the database the same question for many people at once.
+    """
+    return lessons_done > 0 or attempts > 0
+
+
+def started_pairs(
+    session: Session, member_ids: Iterable[int], policy_ids: Iterable[int]
+) -> set[tuple[int, int]]:
+    """(member, policy) pairs whose open enrolment has begun, as `has_begun` says, in one query."""
+    rows = session.execute(
+        select(Enrolment.member_id, Enrolment.policy_id)
+        .outerjoin(LessonCompletion, LessonCompletion.enrolment_id == Enrolment.id)
+        .outerjoin(Attempt, Attempt.enrolment_id == Enrolment.id)
+        .where(
+            Enrolment.member_id.in_(list(member_ids)),
+            Enrolment.policy_id.in_(list(policy_ids)),
+            Enrolment.completed_at.is_(None),
+            or_(LessonCompletion.id.is_not(None), Attempt.id.is_not(None)),
+        )
+        .distinct()
+    )
+    return {(member_id, policy_id) for member_id, policy_id in rows}
+
+
+def open_enrolment(session: Session, member: StaffMember, policy_id: int) -> Enrolment | None:
     return session.scalars(
-        select(Enrolment)
-        .where(Enrolment.member_id == member.id, Enrolment.completed_at.is_(None))
-        .order_by(Enrolment.id.desc())
-        .limit(1)
+        select(Enrolment).where(
+            Enrolment.member_id == member.id,
+            Enrolment.policy_id == policy_id,
+            Enrolment.completed_at.is_(None),
+        )
     ).first()
-
-
-def last_signed_version_id(session: Session, member: StaffMember) -> int | None:
-    return session.scalar(
-        select(Declaration.policy_version_id)
-        .where(Declaration.member_id == member.id)
-        .order_by(Declaration.signed_at.desc(), Declaration.id.desc())
-        .limit(1)
-    )
-
-
-def ensure_enrolment(
-    session: Session, member: StaffMember, version: PolicyVersion, now: datetime
-) -> Enrolment:
-    """The member's open enrolment, started now if there is none."""
-    enrolment = open_enrolment(session, member)
-    if enrolment is not None:
-        return enrolment
-    signed_before = last_signed_version_id(session, member) is not None
-    enrolment = Enrolment(
-        member_id=member.id,
-        policy_version_id=version.id,
-        kind=EnrolmentKind.REFRESHER if signed_before else EnrolmentKind.INDUCTION,
-        started_at=now,
-    )
-    session.add(enrolment)
-    session.flush()
-    return enrolment
 
 
 def changed_lesson_ids(course: Course, changed_clauses: frozenset[str]) -> frozenset[str]:
@@ -127,13 +140,16 @@ def _known_lessons(course: Course, check: Attempt | None) -> frozenset[str]:
     )
 
 
-def progress(session: Session, member: StaffMember, course: Course) -> Progress:
-    enrolment = open_enrolment(session, member)
-    signed_version = last_signed_version_id(session, member)
+def progress(
+    session: Session, member: StaffMember, force: InForce, signed_version_id: int | None
+) -> Progress:
+    """Where `member` is in `force`'s course, given the version they last signed (if any)."""
+    course = force.course
+    enrolment = open_enrolment(session, member, force.policy.id)
     if enrolment is not None:
         kind = enrolment.kind
     else:
-        kind = EnrolmentKind.REFRESHER if signed_version is not None else EnrolmentKind.INDUCTION
+        kind = EnrolmentKind.REFRESHER if signed_version_id is not None else EnrolmentKind.INDUCTION
     completed: frozenset[str] = frozenset()
     attempts: list[Attempt] = []
     if enrolment is not None:
@@ -152,12 +168,10 @@ def progress(session: Session, member: StaffMember, course: Course) -> Progress:
                 .order_by(Attempt.id)
             )
         )
+    is_reading = force.policy.mode is PolicyMode.READ
     check = next((a for a in attempts if a.kind is AttemptKind.CHECK), None)
     assessments = [a for a in attempts if a.kind is AttemptKind.ASSESSMENT]
-    school = session.get_one(School, member.school_id)
-    changed = changed_lesson_ids(
-        course, changed_clauses_since(school_versions(session, school), signed_version)
-    )
+    changed = changed_lesson_ids(course, changed_clauses_since(force.versions, signed_version_id))
     known = _known_lessons(course, check) - changed
     course_lessons = tuple(lesson.id for lesson in course.lessons)
     assigned = tuple(lesson_id for lesson_id in course_lessons if lesson_id not in known)
@@ -165,8 +179,10 @@ def progress(session: Session, member: StaffMember, course: Course) -> Progress:
     passed_attempt = next((a for a in reversed(assessments) if a.is_passed), None)
     submitted = [a for a in assessments if a.submitted_at is not None]
     next_lesson = next((lesson_id for lesson_id in assigned if lesson_id not in completed), None)
-    if passed_attempt is not None:
+    if passed_attempt is not None or (is_reading and next_lesson is None):
         step = Step.DECLARATION
+    elif is_reading:
+        step = Step.LESSON
     elif kind is EnrolmentKind.REFRESHER and (check is None or check.submitted_at is None):
         step = Step.CHECK
     elif next_lesson is not None and open_attempt is None:
@@ -174,12 +190,16 @@ def progress(session: Session, member: StaffMember, course: Course) -> Progress:
     else:
         step = Step.ASSESSMENT
     return Progress(
+        policy_id=force.policy.id,
         enrolment=enrolment,
         kind=kind,
+        signed_version_id=signed_version_id,
+        is_reading=is_reading,
         assigned_lessons=assigned,
         known_lessons=known,
         changed_lessons=changed,
         completed_lessons=completed & frozenset(course_lessons),
+        attempt_count=len(attempts),
         next_step=step,
         next_lesson_id=next_lesson,
         check_attempt=check,
@@ -189,35 +209,72 @@ def progress(session: Session, member: StaffMember, course: Course) -> Progress:
     )
 
 
+def ensure_enrolment(
+    session: Session, member: StaffMember, force: InForce, state: Progress, now: datetime
+) -> Enrolment:
+    """The member's open enrolment in this policy, started now if there is none.
+
+    Two requests at once (a double click) start one: the database allows one open enrolment per
+    member and policy, and the one that loses the race takes the other's.
+    """
+    if state.enrolment is not None:
+        return state.enrolment
+    enrolment = Enrolment(
+        school_id=member.school_id,
+        member_id=member.id,
+        policy_id=force.policy.id,
+        policy_version_id=force.version.id,
+        kind=state.kind,
+        started_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(enrolment)
+    except IntegrityError:
+        existing = open_enrolment(session, member, force.policy.id)
+        if existing is None:
+            raise
+        return existing
+    return enrolment
+
+
 def complete_lesson(
     session: Session,
     member: StaffMember,
-    course: Course,
-    version: PolicyVersion,
+    force: InForce,
+    state: Progress,
     lesson_id: str,
     now: datetime,
 ) -> None:
     """Mark a lesson done; doing it twice changes nothing."""
-    course.lesson(lesson_id)
-    enrolment = ensure_enrolment(session, member, version, now)
+    force.course.lesson(lesson_id)
+    enrolment = ensure_enrolment(session, member, force, state, now)
+    if lesson_id in state.completed_lessons and enrolment is state.enrolment:
+        return
     already = session.scalar(
         select(LessonCompletion.id).where(
             LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_id == lesson_id
         )
     )
     if already is None:
-        session.add(
-            LessonCompletion(enrolment_id=enrolment.id, lesson_id=lesson_id, completed_at=now)
-        )
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(
+                    LessonCompletion(
+                        enrolment_id=enrolment.id, lesson_id=lesson_id, completed_at=now
+                    )
+                )
+        except IntegrityError:
+            pass  # the same lesson marked done by a second request at the same moment
 
 
-def _seen_last_time(session: Session, member: StaffMember) -> frozenset[str]:
-    """Questions of the member's last submitted assessment, from any enrolment."""
+def _seen_last_time(session: Session, member: StaffMember, policy_id: int) -> frozenset[str]:
+    """Questions of the member's last submitted assessment for this policy, from any enrolment."""
     last = session.scalars(
         select(Attempt)
         .where(
             Attempt.member_id == member.id,
+            Attempt.policy_id == policy_id,
             Attempt.kind == AttemptKind.ASSESSMENT,
             Attempt.submitted_at.is_not(None),
         )
@@ -228,29 +285,37 @@ def _seen_last_time(session: Session, member: StaffMember) -> frozenset[str]:
 
 
 def start_check(
-    session: Session, member: StaffMember, course: Course, now: datetime, rng: random.Random
+    session: Session,
+    member: StaffMember,
+    force: InForce,
+    state: Progress,
+    now: datetime,
+    rng: random.Random,
 ) -> Attempt:
     """Begin a refresher with its check: one question a lesson. Again: the same check."""
-    school = session.get_one(School, member.school_id)
-    if last_signed_version_id(session, member) is None:
+    if state.kind is not EnrolmentKind.REFRESHER or state.is_reading:
         raise DomainError("The quick check is for refreshers. Start with the first lesson.")
-    enrolment = ensure_enrolment(session, member, current_version(session, school), now)
-    state = progress(session, member, course)
     if state.check_attempt is not None:
         return state.check_attempt
-    drawn = draw_questions(course, rng, _seen_last_time(session, member), size=len(course.lessons))
+    enrolment = ensure_enrolment(session, member, force, state, now)
+    course = force.course
+    drawn = draw_questions(
+        course, rng, _seen_last_time(session, member, force.policy.id), size=len(course.lessons)
+    )
     return _new_attempt(session, enrolment, member, AttemptKind.CHECK, drawn, 0, now)
 
 
 def start_attempt(
     session: Session,
     member: StaffMember,
-    course: Course,
+    force: InForce,
+    state: Progress,
     now: datetime,
     rng: random.Random,
 ) -> Attempt:
     """Start the final assessment, or return the sitting already under way."""
-    state = progress(session, member, course)
+    if state.is_reading:
+        raise DomainError("This policy has no assessment: read it, then sign the declaration.")
     if state.next_step is Step.CHECK:
         raise DomainError("Do the quick check first: it shows which lessons you can skip.")
     if state.enrolment is None or state.next_lesson_id is not None:
@@ -259,12 +324,18 @@ def start_attempt(
         raise DomainError("You have already passed. Sign the declaration to finish.")
     if state.open_attempt is not None:
         return state.open_attempt
-    avoid = _seen_last_time(session, member)
+    avoid = _seen_last_time(session, member, force.policy.id)
     if state.check_attempt is not None:
         avoid |= {str(item["question"]) for item in state.check_attempt.questions}
-    drawn = draw_questions(course, rng, avoid)
+    drawn = draw_questions(force.course, rng, avoid, size=force.policy.assessment_size)
     return _new_attempt(
-        session, state.enrolment, member, AttemptKind.ASSESSMENT, drawn, course.pass_mark, now
+        session,
+        state.enrolment,
+        member,
+        AttemptKind.ASSESSMENT,
+        drawn,
+        force.policy.pass_mark,
+        now,
     )
 
 
@@ -277,7 +348,10 @@ def _new_attempt(
     pass_mark: int,
     now: datetime,
 ) -> Attempt:
+    """A new sitting; a second begun at the same moment (a double click) gets the first."""
     attempt = Attempt(
+        school_id=enrolment.school_id,
+        policy_id=enrolment.policy_id,
         enrolment_id=enrolment.id,
         member_id=member.id,
         kind=kind,
@@ -285,17 +359,35 @@ def _new_attempt(
         pass_mark=pass_mark,
         started_at=now,
     )
-    session.add(attempt)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        existing = session.scalars(
+            select(Attempt).where(
+                Attempt.enrolment_id == enrolment.id,
+                Attempt.kind == kind,
+                Attempt.submitted_at.is_(None),
+            )
+        ).first()
+        if existing is None:
+            raise
+        return existing
     return attempt
 
 
-def own_attempt(session: Session, member: StaffMember, attempt_id: int) -> Attempt:
-    attempt = session.scalars(
+def own_attempt(
+    session: Session, member: StaffMember, attempt_id: int, policy_id: int | None = None
+) -> Attempt:
+    """One of the member's own sittings (of this policy, when given), with its answers."""
+    query = (
         select(Attempt)
         .where(Attempt.id == attempt_id, Attempt.member_id == member.id)
         .options(selectinload(Attempt.answers))
-    ).first()
+    )
+    if policy_id is not None:
+        query = query.where(Attempt.policy_id == policy_id)
+    attempt = session.scalars(query).first()
     if attempt is None:
         raise NotFound("We could not find that assessment.")
     return attempt
@@ -309,12 +401,13 @@ def submit_attempt(
     session: Session,
     member: StaffMember,
     course: Course,
-    attempt_id: int,
+    attempt: Attempt,
     answers: Mapping[str, frozenset[str]],
     now: datetime,
 ) -> Attempt:
     """Grade a sitting once. A repeat (back button, double click, replay) changes nothing."""
-    attempt = own_attempt(session, member, attempt_id)
+    if attempt.member_id != member.id:
+        raise NotFound("We could not find that assessment.")
     if attempt.submitted_at is not None:
         return attempt
     drawn = drawn_questions(attempt)
@@ -335,16 +428,66 @@ def submit_attempt(
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount == 1:  # type: ignore[attr-defined]
-        for position, item in enumerate(result.results):
-            session.add(
-                Answer(
-                    attempt_id=attempt.id,
-                    question_id=item.question.id,
-                    position=position,
-                    selected=",".join(sorted(item.selected)),
-                    is_correct=item.is_correct,
-                )
+        session.add_all(
+            Answer(
+                attempt_id=attempt.id,
+                question_id=item.question.id,
+                position=position,
+                selected=",".join(sorted(item.selected)),
+                is_correct=item.is_correct,
             )
+            for position, item in enumerate(result.results)
+        )
         session.flush()
     session.expire(attempt)
-    return own_attempt(session, member, attempt_id)
+    return own_attempt(session, member, attempt.id)
+
+
+def complete_enrolment(enrolment: Enrolment, now: datetime) -> None:
+    """The enrolment ends when its declaration is signed."""
+    enrolment.completed_at = now
+
+
+@dataclass(frozen=True)
+class AttemptFact:
+    """A submitted sitting, as history shows it."""
+
+    policy_id: int
+    kind: AttemptKind
+    submitted_at: datetime
+    correct_count: int | None
+    question_count: int
+    score_percent: int | None
+    is_passed: bool | None
+
+
+@dataclass(frozen=True)
+class EnrolmentFact:
+    policy_id: int
+    kind: EnrolmentKind
+    started_at: datetime
+
+
+def training_facts(
+    session: Session, member: StaffMember
+) -> tuple[list[EnrolmentFact], list[AttemptFact]]:
+    """Every enrolment and submitted sitting of the member, for their history."""
+    enrolments = [
+        EnrolmentFact(enrolment.policy_id, enrolment.kind, enrolment.started_at)
+        for enrolment in session.scalars(select(Enrolment).where(Enrolment.member_id == member.id))
+    ]
+    attempts = [
+        AttemptFact(
+            attempt.policy_id,
+            attempt.kind,
+            attempt.submitted_at or attempt.started_at,
+            attempt.correct_count,
+            len(attempt.questions),
+            attempt.score_percent,
+            attempt.is_passed,
+        )
+        for attempt in session.scalars(
+            select(Attempt).where(Attempt.member_id == member.id, Attempt.submitted_at.is_not(None))
+        )
+    ]
+    return enrolments, attempts

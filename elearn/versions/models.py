@@ -1,4 +1,4 @@
-"""A published version of the policy, kept whole so old declarations can always be read."""
+"""Published versions of each policy, kept whole so old declarations can always be read."""
 
 from __future__ import annotations
 
@@ -10,6 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.accounts.models import enum_column
 from elearn.db import Base, UTCDateTime
+from elearn.tenancy import SchoolScoped
+
+
+def policy_of_the_school() -> sa.ForeignKeyConstraint:
+    """The row's policy, which must be a policy of the row's own school."""
+    return sa.ForeignKeyConstraint(
+        ["policy_id", "school_id"], ["policies.id", "policies.school_id"]
+    )
 
 
 class ChangeKind(enum.StrEnum):
@@ -30,15 +38,18 @@ class ChangeKind(enum.StrEnum):
         }[self]
 
 
-class PolicyVersion(Base):
+class PolicyVersion(SchoolScoped, Base):
+    """A version of one policy, published on a date; the newest is the one in force."""
+
     __tablename__ = "policy_versions"
     __table_args__ = (
-        sa.UniqueConstraint("school_id", "content_hash"),
-        sa.UniqueConstraint("school_id", "label"),
+        sa.UniqueConstraint("policy_id", "content_hash"),
+        sa.UniqueConstraint("policy_id", "label"),
+        policy_of_the_school(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    policy_id: Mapped[int] = mapped_column(index=True)
     label: Mapped[str] = mapped_column(sa.String(100))
     title: Mapped[str] = mapped_column(sa.String(200))
     declaration_title: Mapped[str] = mapped_column(sa.String(200))
@@ -60,13 +71,14 @@ class PolicyVersion(Base):
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_members.id"))
 
 
-class PolicyDraft(Base):
-    """A policy uploaded for publishing, kept while the headteacher reviews what changed."""
+class PolicyDraft(SchoolScoped, Base):
+    """A new version of a policy, kept while the headteacher reviews what changed."""
 
     __tablename__ = "policy_drafts"
+    __table_args__ = (policy_of_the_school(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    policy_id: Mapped[int] = mapped_column(index=True)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id"))
     source_name: Mapped[str] = mapped_column(sa.String(200))
     label: Mapped[str] = mapped_column(sa.String(100))

@@ -1,4 +1,5 @@
-"""The headteacher's policy pages: the version in force, publishing a new one, old versions."""
+"""The headteacher's page for one policy: the version in force, its rules and source, publishing
+a new version, and old versions."""
 
 from __future__ import annotations
 
@@ -6,151 +7,176 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from elearn.audit.models import EventKind
+from elearn.certificates.api import declaration_counts
+from elearn.content.placeholders import course_for_school, is_same_school
 from elearn.db import get_session
-from elearn.errors import DomainError, NotFound
+from elearn.errors import DomainError
+from elearn.policies import api as policies
 from elearn.versions import service
 from elearn.versions.forms import ContentFolderForm, DiscardDraftForm, PublishForm, UploadPolicyForm
-from elearn.versions.models import ChangeKind, PolicyVersion
+from elearn.versions.models import ChangeKind
 from elearn.web import (
     current_member,
+    form_status,
     get_clock,
-    get_course,
+    get_library,
+    handle_form,
     headteacher_required,
     record_event,
     require_school,
-    show_form_error,
 )
 
-versions = Blueprint("versions", __name__, url_prefix="/console/policy")
+versions = Blueprint("versions", __name__, url_prefix="/console/policies/<slug>")
 
 
-def _index_page(upload: UploadPolicyForm) -> ResponseReturnValue:
+def managed(slug: str) -> service.InForce:
+    """One of the school's policies, retired or not, as it stands today."""
     session = get_session()
     school = require_school()
-    current = service.current_version(session, school)
-    policy = service.version_policy(current)
-    signed = service.declaration_counts(session, school)
-    course = get_course()
+    policy = policies.policy_by_slug(session, school, slug)
+    return service.in_force(session, policy, get_library(), school.name)
+
+
+def _index_page(slug: str, upload: UploadPolicyForm) -> ResponseReturnValue:
+    session = get_session()
+    force = managed(slug)
+    school = require_school()
+    library_course = policies.library_course(get_library(), force.policy)
     return (
         render_template(
             "versions/index.html",
-            current=current,
-            policy=policy,
-            review_overdue=service.review_is_overdue(policy, get_clock().today()),
-            history=list(reversed(service.school_versions(session, school))),
-            signed=signed,
+            slug=slug,
+            force=force,
+            policy=force.text,
+            current=force.version,
+            rules=force.policy,
+            source_course=library_course,
+            own_document=is_same_school(library_course.policy.school, school.name),
+            review_overdue=service.review_is_overdue(force.text, get_clock().today()),
+            history=list(reversed(force.versions)),
+            signed=declaration_counts(session, force.policy),
             upload=upload,
             content_form=ContentFolderForm(formdata=None),
-            content_differs=course.policy != policy,
+            content_differs=force.course.policy != force.text,
             has_errors=bool(upload.errors),
         ),
-        400 if upload.errors else 200,
+        form_status(upload),
     )
 
 
 @versions.route("/")
 @headteacher_required
-def index() -> ResponseReturnValue:
-    return _index_page(UploadPolicyForm(formdata=None))
+def index(slug: str) -> ResponseReturnValue:
+    return _index_page(slug, UploadPolicyForm(formdata=None))
 
 
 @versions.route("/upload", methods=["POST"])
 @headteacher_required
-def upload() -> ResponseReturnValue:
+def upload(slug: str) -> ResponseReturnValue:
     form = UploadPolicyForm()
-    if form.validate_on_submit():
-        session = get_session()
-        document = form.document.data
-        try:
-            draft = service.create_draft(
-                session,
-                require_school(),
-                current_member(),
-                filename=document.filename or "policy.txt",
-                data=document.read(),
-                label=form.label.data or "",
-                now=get_clock().now(),
-            )
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "document")
-        else:
-            session.commit()
-            return redirect(url_for("versions.draft", draft_id=draft.id), 303)
-    return _index_page(form)
+    force = managed(slug)
+    done = handle_form(
+        form,
+        lambda: service.create_draft(
+            get_session(),
+            force.policy,
+            current_member(),
+            filename=form.document.data.filename or "policy.txt",
+            data=form.document.data.read(),
+            label=form.label.data or "",
+            now=get_clock().now(),
+        ),
+        error_field="document",
+    )
+    if done is not None:
+        return redirect(url_for("versions.draft", slug=slug, draft_id=done.value.id), 303)
+    return _index_page(slug, form)
 
 
 @versions.route("/from-content", methods=["POST"])
 @headteacher_required
-def from_content() -> ResponseReturnValue:
+def from_content(slug: str) -> ResponseReturnValue:
     if not ContentFolderForm().validate_on_submit():
         raise DomainError("The form had expired. Go back and try again.")
     session = get_session()
+    force = managed(slug)
+    library_course = policies.library_course(get_library(), force.policy)
     draft = service.draft_from_content_folder(
-        session, require_school(), current_member(), get_course(), get_clock().now()
+        session,
+        force.policy,
+        current_member(),
+        course_for_school(library_course, require_school().name),
+        get_clock().now(),
     )
     session.commit()
-    return redirect(url_for("versions.draft", draft_id=draft.id), 303)
+    return redirect(url_for("versions.draft", slug=slug, draft_id=draft.id), 303)
 
 
 @versions.route("/drafts/<int:draft_id>", methods=["GET", "POST"])
 @headteacher_required
-def draft(draft_id: int) -> ResponseReturnValue:
+def draft(slug: str, draft_id: int) -> ResponseReturnValue:
     session = get_session()
-    school = require_school()
-    review = service.review_draft(session, school, draft_id, get_course())
+    force = managed(slug)
+    review = service.review_draft(session, force.policy, draft_id, force.course)
     form = PublishForm()
-    if form.validate_on_submit():
-        clock = get_clock()
-        try:
-            version = service.publish_draft(
-                session,
-                school,
-                current_member(),
-                draft_id,
-                change_kind=ChangeKind(form.change_kind.data),
-                reconfirm_by=form.reconfirm_by.data,
-                today=clock.today(),
-                now=clock.now(),
-            )
-            record_event(EventKind.VERSION_PUBLISHED, f"{version.label}: {version.change_kind}")
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "change_kind")
-        else:
-            session.commit()
-            flash(f"Version {version.label} is now the policy in force.", "success")
-            return redirect(url_for("versions.index"), 303)
+    clock = get_clock()
+
+    def publish() -> service.PolicyVersion:
+        version = service.publish_draft(
+            session,
+            force.policy,
+            current_member(),
+            draft_id,
+            change_kind=ChangeKind(form.change_kind.data),
+            reconfirm_by=form.reconfirm_by.data,
+            today=clock.today(),
+            now=clock.now(),
+        )
+        record_event(
+            EventKind.VERSION_PUBLISHED,
+            f"{force.policy.title} {version.label}: {version.change_kind}",
+        )
+        return version
+
+    done = handle_form(form, publish, error_field="change_kind")
+    if done is not None:
+        flash(f"Version {done.value.label} is now the {force.policy.title} in force.", "success")
+        return redirect(url_for("versions.index", slug=slug), 303)
     return (
         render_template(
             "versions/draft.html",
+            slug=slug,
+            force=force,
             review=review,
             form=form,
             discard=DiscardDraftForm(formdata=None),
             has_errors=bool(form.errors),
         ),
-        400 if form.errors else 200,
+        form_status(form),
     )
 
 
 @versions.route("/drafts/<int:draft_id>/discard", methods=["POST"])
 @headteacher_required
-def discard(draft_id: int) -> ResponseReturnValue:
+def discard(slug: str, draft_id: int) -> ResponseReturnValue:
     if not DiscardDraftForm().validate_on_submit():
         raise DomainError("The form had expired. Go back and try again.")
     session = get_session()
-    service.discard_draft(session, require_school(), draft_id)
+    service.discard_draft(session, managed(slug).policy, draft_id)
     session.commit()
     flash("The draft has been discarded. Nothing was published.", "info")
-    return redirect(url_for("versions.index"), 303)
+    return redirect(url_for("versions.index", slug=slug), 303)
 
 
 @versions.route("/versions/<int:version_id>")
 @headteacher_required
-def show(version_id: int) -> ResponseReturnValue:
-    version = get_session().get(PolicyVersion, version_id)
-    if version is None or version.school_id != require_school().id:
-        raise NotFound("We could not find that version.")
+def show(slug: str, version_id: int) -> ResponseReturnValue:
+    force = managed(slug)
+    version = service.policy_version(get_session(), force.policy, version_id)
     return render_template(
-        "versions/show.html", version=version, policy=service.version_policy(version)
+        "versions/show.html",
+        slug=slug,
+        force=force,
+        version=version,
+        policy=service.version_policy(version),
     )

@@ -1,4 +1,7 @@
-"""Policy versions: the one in force, drafts for review, publishing, and what changed since when."""
+"""Each policy's versions: the one in force, drafts for review, publishing, what changed since when.
+
+A version belongs to one policy: publishing a version of one policy changes nothing for another.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +11,18 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import School, StaffMember
-from elearn.certificates.models import Declaration
 from elearn.content.errors import ContentError
+from elearn.content.placeholders import course_for_school
 from elearn.content.policy_file import parse_policy, policy_to_yaml
 from elearn.content.policy_import import PolicyImportError, import_policy
-from elearn.content.schema import Course, Policy
+from elearn.content.schema import Course, Library, Policy
 from elearn.errors import DomainError, NotFound
+from elearn.policies import api as policies
+from elearn.policies.models import Policy as PolicyRecord
 from elearn.versions.diff import ChangeKind as ClauseChangeKind
 from elearn.versions.diff import ClauseChange, declaration_changed, diff_policies
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
@@ -39,43 +44,95 @@ def version_policy(version: PolicyVersion) -> Policy:
     return _parse_cached(version.content_hash, version.policy_yaml)
 
 
-def school_versions(session: Session, school: School) -> list[PolicyVersion]:
-    """Every version, oldest first."""
+def versions_of(session: Session, policy: PolicyRecord) -> list[PolicyVersion]:
+    """Every version of one policy, oldest first."""
     return list(
         session.scalars(
             select(PolicyVersion)
-            .where(PolicyVersion.school_id == school.id)
+            .where(PolicyVersion.policy_id == policy.id)
             .order_by(PolicyVersion.published_at, PolicyVersion.id)
         )
     )
 
 
-def current_version(session: Session, school: School) -> PolicyVersion:
+def versions_by_policy(session: Session, policy_ids: list[int]) -> dict[int, list[PolicyVersion]]:
+    """Every version of each policy, oldest first, in one query."""
+    found: dict[int, list[PolicyVersion]] = {policy_id: [] for policy_id in policy_ids}
+    for version in session.scalars(
+        select(PolicyVersion)
+        .where(PolicyVersion.policy_id.in_(policy_ids))
+        .order_by(PolicyVersion.published_at, PolicyVersion.id)
+    ):
+        found[version.policy_id].append(version)
+    return found
+
+
+def current_version(session: Session, policy: PolicyRecord) -> PolicyVersion:
     version = session.scalars(
         select(PolicyVersion)
-        .where(PolicyVersion.school_id == school.id)
+        .where(PolicyVersion.policy_id == policy.id)
         .order_by(PolicyVersion.published_at.desc(), PolicyVersion.id.desc())
         .limit(1)
     ).first()
     if version is None:
-        raise DomainError("No policy has been published yet. Ask the headteacher to run set-up.")
+        raise DomainError(
+            f"No version of the {policy.title} has been published yet. Ask the headteacher."
+        )
     return version
 
 
+def is_superseded(version: PolicyVersion, versions: list[PolicyVersion]) -> bool:
+    """True once a later version of the same policy has been published."""
+    return any(
+        other.policy_id == version.policy_id
+        and (other.published_at, other.id) > (version.published_at, version.id)
+        for other in versions
+    )
+
+
+@dataclass(frozen=True)
+class InForce:
+    """One policy as staff meet it today: its versions, the one in force and its course.
+
+    Made once per request and handed to everything that needs it.
+    """
+
+    policy: PolicyRecord
+    versions: tuple[PolicyVersion, ...]  # oldest first
+    text: Policy  # the policy as the version in force published it
+    course: Course  # what staff follow: lessons in the school's name, or the full text to read
+
+    @property
+    def version(self) -> PolicyVersion:
+        return self.versions[-1]
+
+
+def in_force(session: Session, policy: PolicyRecord, library: Library, school_name: str) -> InForce:
+    versions = versions_of(session, policy)
+    if not versions:
+        raise DomainError(
+            f"No version of the {policy.title} has been published yet. Ask the headteacher."
+        )
+    text = version_policy(versions[-1])
+    course = policies.course_for(library, policy, school_name, text, versions[-1].content_hash)
+    return InForce(policy, tuple(versions), text, course)
+
+
 def record_initial_version(
-    session: Session, school: School, course: Course, now: datetime
+    session: Session, policy: PolicyRecord, course: Course, now: datetime
 ) -> PolicyVersion:
-    """The first version, from the content folder, if the school has none yet.
+    """The first version, from the course in the school's name, if the policy has none yet.
 
     Later versions are published only by the headteacher, after seeing what changed.
     """
     existing = session.scalars(
-        select(PolicyVersion).where(PolicyVersion.school_id == school.id).limit(1)
+        select(PolicyVersion).where(PolicyVersion.policy_id == policy.id).limit(1)
     ).first()
     if existing is not None:
         return existing
     version = PolicyVersion(
-        school_id=school.id,
+        school_id=policy.school_id,
+        policy_id=policy.id,
         label=course.policy.version,
         title=course.policy.title,
         declaration_title=course.policy.declaration.title,
@@ -91,6 +148,14 @@ def record_initial_version(
     return version
 
 
+def adopt_course(session: Session, school: School, course: Course, now: datetime) -> PolicyRecord:
+    """Add a library course to a school as a policy, under the school's default rules, with its
+    first version: the course's policy in the school's own name."""
+    policy = policies.add_policy(session, school, course, now)
+    record_initial_version(session, policy, course_for_school(course, school.name), now)
+    return policy
+
+
 def review_is_overdue(policy: Policy, today: date) -> bool:
     """True once the month of the policy's own 'date to be reviewed' has ended."""
     review = policy.date("to be reviewed")
@@ -100,8 +165,25 @@ def review_is_overdue(policy: Policy, today: date) -> bool:
     return (today.year, today.month) > (year, month)
 
 
+def reconfirm_deadline(
+    versions: tuple[PolicyVersion, ...] | list[PolicyVersion], signed_version_id: int | None
+) -> date | None:
+    """The earliest re-confirmation deadline of versions published after the one last signed."""
+    signed = next((v for v in versions if v.id == signed_version_id), None)
+    if signed is None:
+        return None
+    deadlines = [
+        version.reconfirm_by
+        for version in versions
+        if version.published_at > signed.published_at
+        and version.change_kind is ChangeKind.RECONFIRM_NOW
+        and version.reconfirm_by is not None
+    ]
+    return min(deadlines, default=None)
+
+
 def changed_clauses_since(
-    versions: list[PolicyVersion], signed_version_id: int | None
+    versions: tuple[PolicyVersion, ...] | list[PolicyVersion], signed_version_id: int | None
 ) -> frozenset[str]:
     """Clauses added or reworded by versions after the one signed, minor changes aside."""
     if signed_version_id is None:
@@ -155,7 +237,7 @@ def _policy_from_upload(filename: str, data: bytes, label: str) -> Policy:
 
 def create_draft(
     session: Session,
-    school: School,
+    policy: PolicyRecord,
     actor: StaffMember,
     *,
     filename: str,
@@ -164,48 +246,49 @@ def create_draft(
     now: datetime,
 ) -> PolicyDraft:
     """Read an uploaded policy (a document as text, or a structured .yaml file) for review."""
-    policy = _policy_from_upload(filename, data, label.strip())
-    return _save_draft(session, school, actor, policy, filename, now)
+    text = _policy_from_upload(filename, data, label.strip())
+    return _save_draft(session, policy, actor, text, filename, now)
 
 
 def draft_from_content_folder(
-    session: Session, school: School, actor: StaffMember, course: Course, now: datetime
+    session: Session, policy: PolicyRecord, actor: StaffMember, course: Course, now: datetime
 ) -> PolicyDraft:
-    """A draft of the content folder's policy file (after `elearn content import-policy`)."""
-    return _save_draft(session, school, actor, course.policy, CONTENT_FOLDER_SOURCE, now)
+    """A draft of the library's policy file, in the school's name (`course` is the school's)."""
+    return _save_draft(session, policy, actor, course.policy, CONTENT_FOLDER_SOURCE, now)
 
 
 def _save_draft(
     session: Session,
-    school: School,
+    policy: PolicyRecord,
     actor: StaffMember,
-    policy: Policy,
+    text: Policy,
     source_name: str,
     now: datetime,
 ) -> PolicyDraft:
-    policy_yaml = policy_to_yaml(policy, source_name=source_name)
-    current = current_version(session, school)
-    if version_policy(current) == policy:
+    policy_yaml = policy_to_yaml(text, source_name=source_name)
+    current = current_version(session, policy)
+    if version_policy(current) == text:
         raise DomainError(
             "That is the same policy as the version in force: there is nothing to publish.",
             field="document",
         )
     taken = session.scalar(
         select(PolicyVersion.id).where(
-            PolicyVersion.school_id == school.id, PolicyVersion.label == policy.version
+            PolicyVersion.policy_id == policy.id, PolicyVersion.label == text.version
         )
     )
     if taken is not None:
         raise DomainError(
-            f"There is already a version called '{policy.version}'. Give this one a new name, "
+            f"There is already a version called '{text.version}'. Give this one a new name, "
             "such as the month it was adopted.",
             field="label",
         )
     draft = PolicyDraft(
-        school_id=school.id,
+        school_id=policy.school_id,
+        policy_id=policy.id,
         created_by_id=actor.id,
         source_name=source_name[:200],
-        label=policy.version,
+        label=text.version,
         policy_yaml=policy_yaml,
         created_at=now,
     )
@@ -214,27 +297,23 @@ def _save_draft(
     return draft
 
 
-def discard_draft(session: Session, school: School, draft_id: int) -> None:
-    session.delete(school_draft(session, school, draft_id))
+def discard_draft(session: Session, policy: PolicyRecord, draft_id: int) -> None:
+    session.delete(policy_draft(session, policy, draft_id))
     session.flush()
 
 
-def declaration_counts(session: Session, school: School) -> dict[int, int]:
-    """How many declarations each version has had, by version ID."""
-    rows = session.execute(
-        select(Declaration.policy_version_id, func.count(Declaration.id))
-        .join(PolicyVersion, PolicyVersion.id == Declaration.policy_version_id)
-        .where(PolicyVersion.school_id == school.id)
-        .group_by(Declaration.policy_version_id)
-    )
-    return {version_id: count for version_id, count in rows}
-
-
-def school_draft(session: Session, school: School, draft_id: int) -> PolicyDraft:
+def policy_draft(session: Session, policy: PolicyRecord, draft_id: int) -> PolicyDraft:
     draft = session.get(PolicyDraft, draft_id)
-    if draft is None or draft.school_id != school.id:
+    if draft is None or draft.policy_id != policy.id:
         raise NotFound("That draft has been published or discarded.")
     return draft
+
+
+def policy_version(session: Session, policy: PolicyRecord, version_id: int) -> PolicyVersion:
+    version = session.get(PolicyVersion, version_id)
+    if version is None or version.policy_id != policy.id:
+        raise NotFound("We could not find that version.")
+    return version
 
 
 @dataclass(frozen=True)
@@ -250,10 +329,12 @@ class DraftReview:
     lessons_to_reteach: tuple[str, ...]  # lesson titles whose clauses changed
 
 
-def review_draft(session: Session, school: School, draft_id: int, course: Course) -> DraftReview:
-    draft = school_draft(session, school, draft_id)
+def review_draft(
+    session: Session, policy_record: PolicyRecord, draft_id: int, course: Course
+) -> DraftReview:
+    draft = policy_draft(session, policy_record, draft_id)
     policy = parse_policy(draft.policy_yaml, display_name="draft")
-    current = current_version(session, school)
+    current = current_version(session, policy_record)
     changes = diff_policies(version_policy(current), policy)
     changed_ids = {
         c.clause_id
@@ -280,7 +361,7 @@ def review_draft(session: Session, school: School, draft_id: int, course: Course
 
 def publish_draft(
     session: Session,
-    school: School,
+    policy_record: PolicyRecord,
     actor: StaffMember,
     draft_id: int,
     *,
@@ -290,7 +371,7 @@ def publish_draft(
     now: datetime,
 ) -> PolicyVersion:
     """Publish a reviewed draft as the version in force. The caller commits once: all or nothing."""
-    draft = school_draft(session, school, draft_id)
+    draft = policy_draft(session, policy_record, draft_id)
     if change_kind is ChangeKind.INITIAL:
         raise DomainError("Choose what this change asks of staff.", field="change_kind")
     if change_kind is ChangeKind.RECONFIRM_NOW:
@@ -302,10 +383,11 @@ def publish_draft(
     else:
         reconfirm_by = None
     policy = parse_policy(draft.policy_yaml, display_name="draft")
-    previous = current_version(session, school)
+    previous = current_version(session, policy_record)
     changes = diff_policies(version_policy(previous), policy)
     version = PolicyVersion(
-        school_id=school.id,
+        school_id=policy_record.school_id,
+        policy_id=policy_record.id,
         label=draft.label,
         title=policy.title,
         declaration_title=policy.declaration.title,
@@ -330,15 +412,10 @@ def publish_draft(
     return version
 
 
-def changes_since(
-    session: Session, school: School, signed_version_id: int | None
-) -> dict[str, ClauseChange]:
+def changes_since(force: InForce, signed_version_id: int | None) -> dict[str, ClauseChange]:
     """Each clause changed between the version signed and the one in force, by clause ID."""
-    if signed_version_id is None:
+    signed = next((v for v in force.versions if v.id == signed_version_id), None)
+    if signed is None or signed.id == force.version.id:
         return {}
-    signed = session.get(PolicyVersion, signed_version_id)
-    current = current_version(session, school)
-    if signed is None or signed.id == current.id:
-        return {}
-    changes = diff_policies(version_policy(signed), version_policy(current))
+    changes = diff_policies(version_policy(signed), force.text)
     return {change.clause_id: change for change in changes}

@@ -15,11 +15,31 @@ ANONYMOUS, STAFF, HEADTEACHER = "anonymous", "staff", "headteacher"
 # (method, path, {role: expected status}); "login" means a redirect to the sign-in page.
 ROUTES = [
     ("GET", "/", {ANONYMOUS: "login", STAFF: 200, HEADTEACHER: 200}),
-    ("GET", "/lessons/{lesson}", {ANONYMOUS: "login", STAFF: 200, HEADTEACHER: 200}),
-    ("GET", "/assessment", {ANONYMOUS: "login", STAFF: 200, HEADTEACHER: 200}),
-    ("POST", "/assessment/start", {ANONYMOUS: "login", STAFF: 400, HEADTEACHER: 400}),
-    ("GET", "/assessment/999999", {ANONYMOUS: "login", STAFF: 404, HEADTEACHER: 404}),
-    ("GET", "/declaration", {ANONYMOUS: "login", STAFF: 400, HEADTEACHER: 400}),
+    (
+        "GET",
+        "/policies/social-networking/lessons/{lesson}",
+        {ANONYMOUS: "login", STAFF: 200, HEADTEACHER: 200},
+    ),
+    (
+        "GET",
+        "/policies/social-networking/assessment",
+        {ANONYMOUS: "login", STAFF: 200, HEADTEACHER: 200},
+    ),
+    (
+        "POST",
+        "/policies/social-networking/assessment/start",
+        {ANONYMOUS: "login", STAFF: 400, HEADTEACHER: 400},
+    ),
+    (
+        "GET",
+        "/policies/social-networking/assessment/999999",
+        {ANONYMOUS: "login", STAFF: 404, HEADTEACHER: 404},
+    ),
+    (
+        "GET",
+        "/policies/social-networking/declaration",
+        {ANONYMOUS: "login", STAFF: 400, HEADTEACHER: 400},
+    ),
     ("GET", "/certificates/999999/download", {ANONYMOUS: "login", STAFF: 404, HEADTEACHER: 404}),
     ("GET", "/account/password", {ANONYMOUS: "login", STAFF: 200, HEADTEACHER: 200}),
     ("GET", "/console/", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),

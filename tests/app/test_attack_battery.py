@@ -40,6 +40,7 @@ from elearn.accounts.models import Category, Role, School, SetupLink, StaffMembe
 from elearn.certificates.models import Certificate, Declaration
 from elearn.content.schema import Course
 from elearn.models import Base
+from elearn.policies.api import policy_by_slug
 from elearn.security import FORMULA_STARTS, csv_safe
 from elearn.training.models import Answer, Attempt, AttemptKind, Enrolment, LessonCompletion
 from elearn.versions.models import PolicyDraft, PolicyVersion
@@ -54,7 +55,7 @@ from tests.app.journey import (
 )
 from tests.app.versions_helpers import reworded_policy
 from tests.conftest import sign_in_as
-from tests.factories import EPOCH, PASSWORD, make_member, make_school, make_version
+from tests.factories import EPOCH, PASSWORD, make_member, make_policy, make_school
 
 # --- Counting every request ---------------------------------------------------------------------
 
@@ -166,6 +167,8 @@ PLACEHOLDERS = {
     "<int:member_id>": "member_id",
     "<int:draft_id>": "draft_id",
     "<int:version_id>": "version_id",
+    "<int:school_id>": "school_id",
+    "<slug>": "slug",
     "<code>": "code",
     "<token>": "token",
     "<path:filename>": "filename",
@@ -179,9 +182,10 @@ RECORD_PLACEHOLDERS = frozenset(
         "<int:member_id>",
         "<int:draft_id>",
         "<int:version_id>",
+        "<int:school_id>",
     }
 )
-HEADTEACHER_ONLY = ("/console/", "/account/two-step")
+HEADTEACHER_ONLY = ("/console/", "/account/two-step", "/trust/")
 PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
@@ -213,6 +217,8 @@ class Values:
     version_id: int
     code: str
     token: str
+    school_id: int
+    slug: str = "social-networking"
     filename: str = "css/elearn.css"
 
 
@@ -271,7 +277,11 @@ def test_every_url_placeholder_has_a_value_in_the_table(app: Flask) -> None:
 
 def test_routes_are_discovered_with_every_method_but_head_and_options(app: Flask) -> None:
     routes = {str(route) for route in discover_routes(app)}
-    assert {"GET /console/", "POST /assessment/<int:attempt_id>", "GET /verify/<code>"} <= routes
+    assert {
+        "GET /console/",
+        "POST /policies/<slug>/assessment/<int:attempt_id>",
+        "GET /verify/<code>",
+    } <= routes
     assert not any(route.startswith(("HEAD ", "OPTIONS ")) for route in routes)
 
 
@@ -311,9 +321,10 @@ def build_records(
     certificate_id = finish_course(client, session, owner, course)
     certificate = session.get_one(Certificate, certificate_id)
     attempt_id = session.scalars(select(Attempt.id).where(Attempt.member_id == owner.id)).one()
+    policy = policy_by_slug(session, school, "social-networking")
     draft = create_draft(
         session,
-        school,
+        policy,
         headteacher,
         filename="policy.txt",
         data=reworded_policy(),
@@ -331,7 +342,7 @@ def build_records(
         link_valid_for=timedelta(days=3650),
     )
     session.commit()
-    version = current_version(session, school)
+    version = current_version(session, policy)
     values = Values(
         lesson_id=course.lessons[0].id,
         number=1,
@@ -342,6 +353,7 @@ def build_records(
         version_id=version.id,
         code=certificate.code,
         token=token,
+        school_id=school.id,
     )
     return Records(
         school=school,
@@ -356,8 +368,8 @@ def build_records(
             draft.label,
             f'"/console/staff/{owner.id}"',
             f'"/certificates/{certificate_id}/download"',
-            f'"/console/policy/drafts/{draft.id}"',
-            f'"/console/policy/versions/{version.id}"',
+            f'"/console/policies/social-networking/drafts/{draft.id}"',
+            f'"/console/policies/social-networking/versions/{version.id}"',
         ),
     )
 
@@ -381,7 +393,7 @@ def first(
 def second(client: FlaskClient, session: Session, course: Course, first: Records) -> Records:
     """A second school in the same database, with its own headteacher, staff and records."""
     school = make_school(session, "Second Street Primary School")
-    make_version(session, school, course)
+    make_policy(session, school, course)
     head = make_member(
         session, school, role=Role.HEADTEACHER, name="Harriet Jones", email="head@second.example"
     )
@@ -554,7 +566,7 @@ def test_text_typed_into_any_field_comes_back_as_text_everywhere(
 
     # A new version of the policy, labelled with the payload.
     response = client.post(
-        "/console/policy/upload",
+        "/console/policies/social-networking/upload",
         data={"document": (io.BytesIO(reworded_policy()), "policy.txt"), "label": payload},
     )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
@@ -562,9 +574,9 @@ def test_text_typed_into_any_field_comes_back_as_text_everywhere(
     pages["policy after publishing"] = client.post(
         response.headers["Location"], data={"change_kind": "minor"}, follow_redirects=True
     )
-    version = current_version(session, school)
+    version = current_version(session, policy_by_slug(session, school, "social-networking"))
     assert version.label == payload
-    pages["version"] = client.get(f"/console/policy/versions/{version.id}")
+    pages["version"] = client.get(f"/console/policies/social-networking/versions/{version.id}")
 
     # A member of staff with the payload for a name, added on the console; another added as the
     # command line adds them (the same service call).
@@ -589,7 +601,7 @@ def test_text_typed_into_any_field_comes_back_as_text_everywhere(
     member = member_with_email(session, "amelia@school.example")
     complete_lessons(client, course)
     pass_assessment(client, session, member, course)
-    pages["declaration"] = client.get("/declaration")
+    pages["declaration"] = client.get("/policies/social-networking/declaration")
     sign(client, member)
     certificate = session.scalars(
         select(Certificate).join(Declaration).where(Declaration.member_id == member.id)
@@ -716,7 +728,7 @@ AFTERMATH = {
         "/console/?as_of=9999-12-31",
         "/console/roster.csv",
         "/console/staff/{member}",
-        "/console/policy/",
+        "/console/policies/social-networking/",
     ),
 }
 
@@ -834,19 +846,35 @@ TARGETS = {
         "staff",
         "",
         "POST",
-        "/lessons/{lesson}/practice/1",
+        "/policies/social-networking/lessons/{lesson}/practice/1",
         {"practice_1": "{practice_key}"},
         "practice_1",
         extra=POSITIONS,
     ),
     "assessment-answer": Target(
-        "staff", "attempt", "POST", "/assessment/{attempt}", {}, "q1", extra=POSITIONS
+        "staff",
+        "attempt",
+        "POST",
+        "/policies/social-networking/assessment/{attempt}",
+        {},
+        "q1",
+        extra=POSITIONS,
     ),
     "declaration-signature": Target(
-        "staff", "passed", "POST", "/declaration", DECLARATION, "signature"
+        "staff",
+        "passed",
+        "POST",
+        "/policies/social-networking/declaration",
+        DECLARATION,
+        "signature",
     ),
     "declaration-password": Target(
-        "staff", "passed", "POST", "/declaration", DECLARATION, "password"
+        "staff",
+        "passed",
+        "POST",
+        "/policies/social-networking/declaration",
+        DECLARATION,
+        "password",
     ),
     "declaration-confirm": Target(
         # A tick box: any value at all means ticked, so only leaving it out (or a value the
@@ -854,7 +882,7 @@ TARGETS = {
         "staff",
         "passed",
         "POST",
-        "/declaration",
+        "/policies/social-networking/declaration",
         DECLARATION,
         "confirm",
         only=("missing", "nul", "million"),
@@ -929,7 +957,7 @@ TARGETS = {
         "headteacher",
         "",
         "POST",
-        "/console/policy/upload",
+        "/console/policies/social-networking/upload",
         {"label": "Odd {n}"},
         "label",
         kept=stored_label,
@@ -940,7 +968,7 @@ TARGETS = {
         "headteacher",
         "draft",
         "POST",
-        "/console/policy/drafts/{draft}",
+        "/console/policies/social-networking/drafts/{draft}",
         {"change_kind": "minor"},
         "change_kind",
         extra={"initial": "initial", **POSITIONS},
@@ -949,7 +977,7 @@ TARGETS = {
         "headteacher",
         "draft",
         "POST",
-        "/console/policy/drafts/{draft}",
+        "/console/policies/social-networking/drafts/{draft}",
         {"change_kind": "reconfirm_now", "reconfirm_by": ["1", "9", "2027"]},
         "reconfirm_by",
         extra=DATES,
@@ -986,14 +1014,14 @@ def prepare(
         if target.stage == "passed":
             pass_assessment(client, session, staff, course)
         else:
-            assert client.post("/assessment/start").status_code == 303
+            assert client.post("/policies/social-networking/assessment/start").status_code == 303
             attempt = open_attempt(session, staff)
             values["attempt"] = attempt.id
             form = answers_form(course, attempt)
     if target.stage == "draft":
         draft = create_draft(
             session,
-            school,
+            policy_by_slug(session, school, "social-networking"),
             headteacher,
             filename="policy.txt",
             data=reworded_policy(),
@@ -1248,16 +1276,24 @@ def test_the_same_answers_posted_twice_are_graded_once(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    assert as_staff.post("/assessment/start").status_code == 303
+    assert as_staff.post("/policies/social-networking/assessment/start").status_code == 303
     attempt = open_attempt(session, staff)
     wrong = answers_form(course, attempt, right=0)
-    assert as_staff.post(f"/assessment/{attempt.id}", data=wrong).status_code == 303
+    assert (
+        as_staff.post(
+            f"/policies/social-networking/assessment/{attempt.id}", data=wrong
+        ).status_code
+        == 303
+    )
     graded, before = grading(session, attempt.id), counts(session)
     assert graded[3] is False
     for form in (wrong, answers_form(course, attempt)):
-        response = as_staff.post(f"/assessment/{attempt.id}", data=form)
+        response = as_staff.post(f"/policies/social-networking/assessment/{attempt.id}", data=form)
         assert response.status_code == 303
-        assert response.headers["Location"] == f"/assessment/{attempt.id}/result"
+        assert (
+            response.headers["Location"]
+            == f"/policies/social-networking/assessment/{attempt.id}/result"
+        )
     assert grading(session, attempt.id) == graded
     assert counts(session) == before
 
@@ -1266,10 +1302,12 @@ def test_answers_to_an_old_attempt_after_a_retake_change_nothing(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     old = open_attempt(session, staff)
-    as_staff.post(f"/assessment/{old.id}", data=answers_form(course, old, right=0))
-    assert as_staff.post("/assessment/start").status_code == 303
+    as_staff.post(
+        f"/policies/social-networking/assessment/{old.id}", data=answers_form(course, old, right=0)
+    )
+    assert as_staff.post("/policies/social-networking/assessment/start").status_code == 303
     retake = open_attempt(session, staff)
     assert retake.id != old.id
     graded, open_retake, before = (
@@ -1277,7 +1315,9 @@ def test_answers_to_an_old_attempt_after_a_retake_change_nothing(
         grading(session, retake.id),
         counts(session),
     )
-    response = as_staff.post(f"/assessment/{old.id}", data=answers_form(course, old))
+    response = as_staff.post(
+        f"/policies/social-networking/assessment/{old.id}", data=answers_form(course, old)
+    )
     assert response.status_code == 303
     assert grading(session, old.id) == graded
     assert grading(session, retake.id) == open_retake
@@ -1291,14 +1331,19 @@ def test_answers_to_another_members_attempt_are_not_found(
     session.commit()
     sign_in_as(client, other)
     complete_lessons(client, course)
-    client.post("/assessment/start")
+    client.post("/policies/social-networking/assessment/start")
     theirs = open_attempt(session, other)
     untouched, before = grading(session, theirs.id), counts(session)
     sign_in_as(client, staff)
     right = answers_form(course, theirs)
-    assert client.post(f"/assessment/{theirs.id}", data=right).status_code == 404
-    assert client.get(f"/assessment/{theirs.id}").status_code == 404
-    assert client.get(f"/assessment/{theirs.id}/result").status_code == 404
+    assert (
+        client.post(f"/policies/social-networking/assessment/{theirs.id}", data=right).status_code
+        == 404
+    )
+    assert client.get(f"/policies/social-networking/assessment/{theirs.id}").status_code == 404
+    assert (
+        client.get(f"/policies/social-networking/assessment/{theirs.id}/result").status_code == 404
+    )
     assert grading(session, theirs.id) == untouched
     assert counts(session) == before
 
@@ -1312,24 +1357,33 @@ def test_assessment_answers_posted_to_a_refresher_check_pass_nothing(
     passed_grading = grading(session, passed.id)
     session.refresh(staff)
     sign_in_as(client, staff)
-    assert client.post("/refresher/start").status_code == 303
+    assert client.post("/policies/social-networking/refresher/start").status_code == 303
     check = open_attempt(session, staff)
     assert check.kind is AttemptKind.CHECK
     assessment_answers = answers_form(course, passed)
     # To the submitted assessment: nothing changes.
     before = counts(session)
-    assert client.post(f"/assessment/{passed.id}", data=assessment_answers).status_code == 303
+    assert (
+        client.post(
+            f"/policies/social-networking/assessment/{passed.id}", data=assessment_answers
+        ).status_code
+        == 303
+    )
     assert grading(session, passed.id) == passed_grading
     assert counts(session) == before
     # To the open check: graded as a check if the positions happen to fit, never as a pass.
-    response = client.post(f"/assessment/{check.id}", data=assessment_answers)
+    response = client.post(
+        f"/policies/social-networking/assessment/{check.id}", data=assessment_answers
+    )
     assert response.status_code in (303, 400)
     after_first = grading(session, check.id)
     assert after_first[3] is None
     certificates = counts(session)[2:]
     assert certificates == before[2:]
     # And again: nothing more.
-    response = client.post(f"/assessment/{check.id}", data=assessment_answers)
+    response = client.post(
+        f"/policies/social-networking/assessment/{check.id}", data=assessment_answers
+    )
     assert response.status_code in (303, 400)
     assert grading(session, check.id) == after_first
     assert counts(session)[2:] == certificates

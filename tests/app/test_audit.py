@@ -191,7 +191,7 @@ def test_audit_page_lists_events_newest_first_in_uk_time(
             subject=subject,
             address="203.0.113.9",
             now=moment,
-            school=school,
+            school_id=school.id,
         )
     session.commit()
     page = as_headteacher.get("/console/audit").get_data(as_text=True)

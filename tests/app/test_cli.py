@@ -169,7 +169,10 @@ def test_certificate_sample_holds_the_name_and_declaration(
     assert course.policy.declaration.text in text
 
 
-def test_demo_builds_a_school_with_staff_at_every_stage(cli_env: str) -> None:
+def test_demo_builds_a_school_with_staff_at_every_stage(
+    cli_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ELEARN_ENV", "development")
     code, out, err = run("demo")
     assert code == 0, err
     assert "Password for every demo account" in out

@@ -19,7 +19,7 @@ from elearn.accounts.models import Role
 from elearn.audit.models import AuditEvent, EventKind
 from elearn.db import get_db
 from elearn.migrate import upgrade
-from tests.factories import PASSWORD, make_member, make_school, make_version
+from tests.factories import PASSWORD, make_member, make_policy, make_school
 
 PEOPLE = 8
 ROUNDS = 3
@@ -41,7 +41,7 @@ def file_app(tmp_path: Path, app_config: dict[str, Any], database_url: str) -> I
 def test_staff_signing_in_at_the_same_moment_all_get_in(file_app: Flask, course: Any) -> None:
     session = get_db(file_app).session()
     school = make_school(session)
-    make_version(session, school, course)
+    make_policy(session, school, course)
     make_member(session, school, role=Role.HEADTEACHER)
     emails = [make_member(session, school).email for _ in range(PEOPLE)]
     session.commit()

@@ -76,11 +76,12 @@ def test_roster_exports_as_csv_with_formulas_made_harmless(
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["Training status on 2027-01-01"]
-    assert rows[1][:5] == ["Name", "Email", "Role", "Start date", "Status"]
+    assert rows[1][:6] == ["Name", "Email", "Role", "Start date", "Policy", "Status"]
     exported = next(row for row in rows if member.email in row)
     assert exported[0] == '\'=HYPERLINK("http://evil.example","Click")'
-    assert exported[4] == "compliant"
-    assert exported[9]
+    assert exported[4] == "Social Networking Policy"
+    assert exported[5] == "compliant"
+    assert exported[10]
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,26 @@ def row_of(page: str, member: StaffMember) -> str:
     return page[start : page.index("</tr>", start)]
 
 
+# Every field of a policy's rules form, as it would arrive with nothing changed.
+RULES = {
+    "mode": "learn",
+    "audience": [
+        "teacher",
+        "support_staff",
+        "supply_staff",
+        "governor",
+        "contractor",
+        "volunteer",
+    ],
+    "validity_months": "12",
+    "due_soon_days": "30",
+    "induction_days": "20",
+    "renewal": "months",
+    "pass_mark": "80",
+    "assessment_size": "12",
+}
+
+
 def test_member_page_shows_status_and_full_history(
     client: FlaskClient,
     session: Session,
@@ -35,7 +55,7 @@ def test_member_page_shows_status_and_full_history(
     page = client.get(f"/console/staff/{staff.id}").get_data(as_text=True)
     assert "Compliant until 24 November 2027" in page
     for event in (
-        "Policy version November 2023 published",
+        "Version November 2023 published",
         "Started induction training",
         "Final assessment",
         "Signed the declaration for version November 2023",
@@ -145,20 +165,40 @@ def test_training_rules_change_everyones_status(
     finish_course(client, session, staff, course)
     sign_in_as(client, headteacher)
     response = client.post(
-        "/console/settings",
-        data={
-            "validity_months": "12",
-            "due_soon_days": "30",
-            "induction_days": "20",
-            "renewal": "date",
-            "renewal_day": "1",
-            "renewal_month": "9",
-        },
+        "/console/policies/social-networking/rules",
+        data={**RULES, "renewal": "date", "renewal_day": "1", "renewal_month": "9"},
     )
     assert response.status_code == 303
     assert "Compliant until 1 September 2027" in row_of(
         client.get("/console/").get_data(as_text=True), staff
     )
+
+
+def test_the_schools_default_rules_are_for_new_policies_not_the_ones_it_has(
+    client: FlaskClient,
+    session: Session,
+    staff: StaffMember,
+    headteacher: StaffMember,
+    course: Course,
+) -> None:
+    finish_course(client, session, staff, course)
+    sign_in_as(client, headteacher)
+    response = client.post(
+        "/console/settings",
+        data={
+            "validity_months": "24",
+            "due_soon_days": "30",
+            "induction_days": "20",
+            "renewal": "months",
+        },
+    )
+    assert response.status_code == 303
+    assert "Compliant until 24 November 2027" in row_of(
+        client.get("/console/").get_data(as_text=True), staff
+    )
+    school = session.get_one(School, headteacher.school_id)
+    session.refresh(school)
+    assert school.validity_months == 24
 
 
 @pytest.mark.parametrize(
@@ -220,6 +260,7 @@ def test_status_command_prints_json_for_a_date(
             "email": "new@school.example",
             "name": "New Starter",
             "category": "volunteer",
+            "policy": "social-networking",
             "status": "induction_due",
             "due_on": date(2026, 9, 21).isoformat(),
         }

@@ -46,17 +46,25 @@ def test_staff_and_headteacher_pages_have_no_repeated_attributes_or_ids(
     course: Course,
 ) -> None:
     sign_in_as(client, staff)
-    pages = ["/", f"/lessons/{course.lessons[0].id}", "/account/password", "/history"]
+    pages = [
+        "/",
+        f"/policies/social-networking/lessons/{course.lessons[0].id}",
+        "/account/password",
+        "/history",
+    ]
     complete_lessons(client, course)
-    pages.append("/assessment")
-    client.post("/assessment/start")
-    pages.append(f"/assessment/{open_attempt(session, staff).id}")
+    pages.append("/policies/social-networking/assessment")
+    client.post("/policies/social-networking/assessment/start")
+    pages.append(f"/policies/social-networking/assessment/{open_attempt(session, staff).id}")
     attempt = pass_assessment(client, session, staff, course)
-    pages += [f"/assessment/{attempt.id}/result", "/declaration"]
+    pages += [
+        f"/policies/social-networking/assessment/{attempt.id}/result",
+        "/policies/social-networking/declaration",
+    ]
     found = {path: faults_in(client.get(path).get_data(as_text=True)) for path in pages}
     sign_in_as(client, headteacher)
     client.post(
-        "/console/policy/upload",
+        "/console/policies/social-networking/upload",
         data={"document": (io.BytesIO(reworded_policy()), "policy.txt"), "label": ""},
         content_type="multipart/form-data",
     )
@@ -65,8 +73,8 @@ def test_staff_and_headteacher_pages_have_no_repeated_attributes_or_ids(
         "/console/",
         f"/console/staff/{staff.id}",
         "/console/staff/new",
-        "/console/policy/",
-        f"/console/policy/drafts/{draft}",
+        "/console/policies/social-networking/",
+        f"/console/policies/social-networking/drafts/{draft}",
         "/console/settings",
     ):
         found[path] = faults_in(client.get(path).get_data(as_text=True))
@@ -82,13 +90,20 @@ def test_a_review_citing_one_clause_twice_repeats_no_id(
     clause_id = next(clause for clause, count in cited.most_common() if count >= 2)
     pair = [q for q in questions if clause_id in q.clauses][:2]
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     attempt = open_attempt(session, staff)
     attempt.questions = [{"question": q.id, "options": [o.key for o in q.options]} for q in pair]
     session.commit()
     answers = {f"q{n}": ["1", "2"] if q.type == "multiple" else "1" for n, q in enumerate(pair, 1)}
-    assert as_staff.post(f"/assessment/{attempt.id}", data=answers).status_code == 303
-    page = as_staff.get(f"/assessment/{attempt.id}/result").get_data(as_text=True)
+    assert (
+        as_staff.post(
+            f"/policies/social-networking/assessment/{attempt.id}", data=answers
+        ).status_code
+        == 303
+    )
+    page = as_staff.get(f"/policies/social-networking/assessment/{attempt.id}/result").get_data(
+        as_text=True
+    )
     label = course.policy.clause(clause_id).label
     assert page.count(f"What the policy says: clause {label}") >= 2
     assert faults_in(page) == []

@@ -16,7 +16,7 @@ from elearn.certificates.models import Certificate, Declaration
 from elearn.content.schema import Course
 from elearn.training.models import Answer, Attempt
 from tests.app.journey import answers_form, complete_lessons, open_attempt, pass_assessment, sign
-from tests.conftest import sign_in_as
+from tests.conftest import SN, sign_in_as
 from tests.factories import PASSWORD, make_member
 
 
@@ -26,7 +26,7 @@ def test_home_shows_what_is_assigned_and_the_due_date(
     starter = make_member(session, school, starts_on=date(2026, 11, 20))
     session.commit()
     sign_in_as(client, starter)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get(f"{SN}/").get_data(as_text=True)
     assert "Induction training" in page
     assert "Induction due 10 December 2026" in page
     assert f"0 of {len(course.lessons)}" in page
@@ -35,7 +35,7 @@ def test_home_shows_what_is_assigned_and_the_due_date(
 
 def test_lesson_page_quotes_its_clauses_verbatim(as_staff: FlaskClient, course: Course) -> None:
     lesson = course.lessons[2]
-    page = as_staff.get(f"/lessons/{lesson.id}").get_data(as_text=True)
+    page = as_staff.get(f"/policies/social-networking/lessons/{lesson.id}").get_data(as_text=True)
     for clause_id in lesson.clauses:
         clause = course.policy.clause(clause_id)
         first_paragraph = next(block.text for block in clause.blocks if block.text)
@@ -50,7 +50,10 @@ def test_practice_answer_gets_feedback_for_every_option(
     lesson = course.lessons[0]
     question = lesson.practice[0]
     wrong = next(option for option in question.options if not option.is_correct)
-    response = as_staff.post(f"/lessons/{lesson.id}/practice/1", data={"practice_1": wrong.key})
+    response = as_staff.post(
+        f"/policies/social-networking/lessons/{lesson.id}/practice/1",
+        data={"practice_1": wrong.key},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Not quite." in page
@@ -62,7 +65,7 @@ def test_practice_without_an_answer_re_renders_with_an_error(
     as_staff: FlaskClient, course: Course
 ) -> None:
     lesson = course.lessons[0]
-    response = as_staff.post(f"/lessons/{lesson.id}/practice/1", data={})
+    response = as_staff.post(f"/policies/social-networking/lessons/{lesson.id}/practice/1", data={})
     assert response.status_code == 400
     assert "Answer question 1" in response.get_data(as_text=True)
 
@@ -70,16 +73,22 @@ def test_practice_without_an_answer_re_renders_with_an_error(
 def test_continue_returns_to_the_first_unfinished_lesson(
     as_staff: FlaskClient, course: Course
 ) -> None:
-    as_staff.post(f"/lessons/{course.lessons[0].id}/complete")
-    response = as_staff.post(f"/lessons/{course.lessons[1].id}/complete")
-    assert response.headers["Location"] == f"/lessons/{course.lessons[2].id}"
-    home = as_staff.get("/").get_data(as_text=True)
-    assert f'href="/lessons/{course.lessons[2].id}"' in home
+    as_staff.post(f"/policies/social-networking/lessons/{course.lessons[0].id}/complete")
+    response = as_staff.post(f"/policies/social-networking/lessons/{course.lessons[1].id}/complete")
+    assert (
+        response.headers["Location"]
+        == f"/policies/social-networking/lessons/{course.lessons[2].id}"
+    )
+    home = as_staff.get(f"{SN}/").get_data(as_text=True)
+    assert f'href="/policies/social-networking/lessons/{course.lessons[2].id}"' in home
     assert "Continue where you left off" in home
+    my_training = as_staff.get("/").get_data(as_text=True)
+    assert f'href="/policies/social-networking/lessons/{course.lessons[2].id}"' in my_training
+    assert "2 of 11 lessons done" in my_training
 
 
 def test_assessment_cannot_start_before_every_lesson_is_done(as_staff: FlaskClient) -> None:
-    response = as_staff.post("/assessment/start")
+    response = as_staff.post("/policies/social-networking/assessment/start")
     assert response.status_code == 400
     assert "Finish every lesson" in response.get_data(as_text=True)
 
@@ -88,9 +97,11 @@ def test_assessment_page_never_shows_the_answers(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     attempt = open_attempt(session, staff)
-    page = as_staff.get(f"/assessment/{attempt.id}").get_data(as_text=True)
+    page = as_staff.get(f"/policies/social-networking/assessment/{attempt.id}").get_data(
+        as_text=True
+    )
     for item in attempt.questions:
         question = course.question(item["question"])
         for option in question.options:
@@ -106,23 +117,23 @@ def test_resuming_returns_to_the_open_assessment(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     attempt = open_attempt(session, staff)
     home = as_staff.get("/").get_data(as_text=True)
-    assert f'href="/assessment/{attempt.id}"' in home
-    again = as_staff.post("/assessment/start")
-    assert again.headers["Location"] == f"/assessment/{attempt.id}"
+    assert f'href="/policies/social-networking/assessment/{attempt.id}"' in home
+    again = as_staff.post("/policies/social-networking/assessment/start")
+    assert again.headers["Location"] == f"/policies/social-networking/assessment/{attempt.id}"
 
 
 def test_unanswered_assessment_re_renders_with_errors_and_keeps_answers(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     attempt = open_attempt(session, staff)
     data = answers_form(course, attempt)
     data.pop("q2")
-    response = as_staff.post(f"/assessment/{attempt.id}", data=data)
+    response = as_staff.post(f"/policies/social-networking/assessment/{attempt.id}", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Answer question 2" in page
@@ -134,13 +145,19 @@ def test_failing_score_blocks_the_declaration(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     attempt = open_attempt(session, staff)
-    as_staff.post(f"/assessment/{attempt.id}", data=answers_form(course, attempt, right=1))
-    result = as_staff.get(f"/assessment/{attempt.id}/result").get_data(as_text=True)
+    as_staff.post(
+        f"/policies/social-networking/assessment/{attempt.id}",
+        data=answers_form(course, attempt, right=1),
+    )
+    result = as_staff.get(f"/policies/social-networking/assessment/{attempt.id}/result").get_data(
+        as_text=True
+    )
     assert "You have not passed this time" in result
     response = as_staff.post(
-        "/declaration", data={"confirm": "y", "signature": staff.name, "password": PASSWORD}
+        "/policies/social-networking/declaration",
+        data={"confirm": "y", "signature": staff.name, "password": PASSWORD},
     )
     assert response.status_code == 400
     assert session.scalar(select(func.count(Declaration.id))) == 0
@@ -151,7 +168,9 @@ def test_review_shows_every_answer_with_the_right_one_and_the_clause(
 ) -> None:
     complete_lessons(as_staff, course)
     attempt = pass_assessment(as_staff, session, staff, course)
-    page = as_staff.get(f"/assessment/{attempt.id}/result").get_data(as_text=True)
+    page = as_staff.get(f"/policies/social-networking/assessment/{attempt.id}/result").get_data(
+        as_text=True
+    )
     assert "You passed" in page
     assert page.count("Right answer") >= len(attempt.questions)
     assert page.count("Your answer") >= len(attempt.questions)
@@ -168,10 +187,15 @@ def test_replayed_submission_does_not_change_the_grade(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     attempt = open_attempt(session, staff)
-    as_staff.post(f"/assessment/{attempt.id}", data=answers_form(course, attempt, right=0))
-    replay = as_staff.post(f"/assessment/{attempt.id}", data=answers_form(course, attempt))
+    as_staff.post(
+        f"/policies/social-networking/assessment/{attempt.id}",
+        data=answers_form(course, attempt, right=0),
+    )
+    replay = as_staff.post(
+        f"/policies/social-networking/assessment/{attempt.id}", data=answers_form(course, attempt)
+    )
     assert replay.status_code == 303
     after = open_attempt(session, staff)
     assert after.is_passed is False
@@ -183,10 +207,13 @@ def test_retake_draws_a_fresh_set(
     as_staff: FlaskClient, session: Session, staff: StaffMember, course: Course
 ) -> None:
     complete_lessons(as_staff, course)
-    as_staff.post("/assessment/start")
+    as_staff.post("/policies/social-networking/assessment/start")
     first = open_attempt(session, staff)
-    as_staff.post(f"/assessment/{first.id}", data=answers_form(course, first, right=0))
-    as_staff.post("/assessment/start")
+    as_staff.post(
+        f"/policies/social-networking/assessment/{first.id}",
+        data=answers_form(course, first, right=0),
+    )
+    as_staff.post("/policies/social-networking/assessment/start")
     second = open_attempt(session, staff)
     assert second.id != first.id
     assert {i["question"] for i in first.questions} != {i["question"] for i in second.questions}
@@ -197,7 +224,9 @@ def test_whole_journey_ends_in_a_certificate_that_is_the_declaration(
 ) -> None:
     complete_lessons(as_staff, course)
     pass_assessment(as_staff, session, staff, course)
-    declaration_page = as_staff.get("/declaration").get_data(as_text=True)
+    declaration_page = as_staff.get("/policies/social-networking/declaration").get_data(
+        as_text=True
+    )
     assert course.policy.declaration.text.replace("’", "&#8217;") in declaration_page or (
         course.policy.declaration.text in declaration_page
     )
@@ -223,7 +252,8 @@ def test_signing_twice_keeps_one_declaration(
     pass_assessment(as_staff, session, staff, course)
     sign(as_staff, staff)
     again = as_staff.post(
-        "/declaration", data={"confirm": "y", "signature": staff.name, "password": PASSWORD}
+        "/policies/social-networking/declaration",
+        data={"confirm": "y", "signature": staff.name, "password": PASSWORD},
     )
     assert again.status_code == 303
     assert session.scalar(select(func.count(Declaration.id))) == 1
@@ -235,15 +265,20 @@ def test_declaration_needs_the_right_name_and_password(
     complete_lessons(as_staff, course)
     pass_assessment(as_staff, session, staff, course)
     wrong_name = as_staff.post(
-        "/declaration", data={"confirm": "y", "signature": "Someone Else", "password": PASSWORD}
+        "/policies/social-networking/declaration",
+        data={"confirm": "y", "signature": "Someone Else", "password": PASSWORD},
     )
     assert wrong_name.status_code == 400
     assert "Type your full name exactly" in wrong_name.get_data(as_text=True)
     wrong_password = as_staff.post(
-        "/declaration", data={"confirm": "y", "signature": staff.name, "password": "not it at all"}
+        "/policies/social-networking/declaration",
+        data={"confirm": "y", "signature": staff.name, "password": "not it at all"},
     )
     assert wrong_password.status_code == 400
     assert "Your password is not right" in wrong_password.get_data(as_text=True)
-    unticked = as_staff.post("/declaration", data={"signature": staff.name, "password": PASSWORD})
+    unticked = as_staff.post(
+        "/policies/social-networking/declaration",
+        data={"signature": staff.name, "password": PASSWORD},
+    )
     assert unticked.status_code == 400
     assert session.scalar(select(func.count(Declaration.id))) == 0

@@ -71,12 +71,15 @@ STATE_CHANGING = [
     ("/account/two-step", {"code": "123456"}),
     ("/account/two-step/off", {"off-password": PASSWORD}),
     ("/account/two-step/recovery-codes", {"renew-password": PASSWORD}),
-    ("/declaration", {"confirm": "y", "signature": "Helen Carter", "password": PASSWORD}),
-    ("/assessment/start", {}),
-    ("/assessment/1", {}),
-    ("/refresher/start", {}),
-    ("/lessons/{lesson}/complete", {}),
-    ("/lessons/{lesson}/practice/1", {"answer": "1"}),
+    (
+        "/policies/social-networking/declaration",
+        {"confirm": "y", "signature": "Helen Carter", "password": PASSWORD},
+    ),
+    ("/policies/social-networking/assessment/start", {}),
+    ("/policies/social-networking/assessment/1", {}),
+    ("/policies/social-networking/refresher/start", {}),
+    ("/policies/social-networking/lessons/{lesson}/complete", {}),
+    ("/policies/social-networking/lessons/{lesson}/practice/1", {"answer": "1"}),
     (
         "/console/staff/new",
         {
@@ -88,10 +91,10 @@ STATE_CHANGING = [
     ),
     ("/console/staff/{staff_id}/setup-link", {}),
     ("/console/security", {"required": "yes"}),
-    ("/console/policy/upload", {}),
-    ("/console/policy/from-content", {}),
-    ("/console/policy/drafts/1", {}),
-    ("/console/policy/drafts/1/discard", {}),
+    ("/console/policies/social-networking/upload", {}),
+    ("/console/policies/social-networking/from-content", {}),
+    ("/console/policies/social-networking/drafts/1", {}),
+    ("/console/policies/social-networking/drafts/1/discard", {}),
     ("/console/staff/{staff_id}/pause", {"returns_on": ["1", "9", "2027"]}),
     ("/console/staff/{staff_id}/resume", {}),
     ("/console/staff/{staff_id}/archive", {}),
@@ -100,6 +103,26 @@ STATE_CHANGING = [
         "/console/settings",
         {"validity_months": "6", "due_soon_days": "10", "induction_days": "5", "renewal": "months"},
     ),
+    ("/console/policies/add", {"course": "social-networking"}),
+    (
+        "/console/policies/social-networking/rules",
+        {
+            "mode": "read",
+            "audience": ["teacher"],
+            "validity_months": "6",
+            "due_soon_days": "10",
+            "induction_days": "5",
+            "renewal": "months",
+            "pass_mark": "90",
+            "assessment_size": "5",
+        },
+    ),
+    ("/console/policies/social-networking/retire", {}),
+    ("/console/policies/social-networking/restore", {}),
+    ("/trust/schools", {"name": "Eve's Academy"}),
+    ("/trust/share", {"course": "social-networking", "schools": ["1"]}),
+    ("/trust/schools/{school_id}/act", {}),
+    ("/trust/stop-acting", {}),
 ]
 STATE_CHANGING_IDS = [path for path, _ in STATE_CHANGING]
 
@@ -148,6 +171,7 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(
         setup_token=setup_token,
         lesson=course.lessons[0].id,
         staff_id=staff.id,
+        school_id=staff.school_id,
     )
     before = database_rows(session)
     response = victim.post(url, data=form)
@@ -177,6 +201,7 @@ def test_a_post_with_a_csrf_token_from_another_session_is_refused_and_changes_no
         setup_token=setup_token,
         lesson=course.lessons[0].id,
         staff_id=staff.id,
+        school_id=staff.school_id,
     )
     before = database_rows(session)
     response = victim.post(url, data={**form, "csrf_token": stolen})
@@ -197,6 +222,8 @@ def test_a_post_with_the_sessions_own_csrf_token_is_accepted(
 
 def test_every_state_changing_route_is_in_the_csrf_table(app: Flask) -> None:
     placeholders = {
+        "/policies/<slug>/": "/policies/social-networking/",
+        "<int:school_id>": "{school_id}",
         "<lesson_id>": "{lesson}",
         "<int:member_id>": "{staff_id}",
         "<token>": "{setup_token}",

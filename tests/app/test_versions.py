@@ -17,7 +17,7 @@ from tests.app.versions_helpers import draft_id, publish, reworded_policy, uploa
 
 
 def test_policy_page_warns_once_the_review_date_has_passed(as_headteacher: FlaskClient) -> None:
-    page = as_headteacher.get("/console/policy/").get_data(as_text=True)
+    page = as_headteacher.get("/console/policies/social-networking/").get_data(as_text=True)
     assert 'id="review-overdue"' in page
     assert "to be reviewed by November 2024" in page
     assert "Two clauses are numbered 1.2.3" in page
@@ -104,7 +104,7 @@ def test_a_version_name_already_used_is_refused(as_headteacher: FlaskClient) -> 
 def test_an_upload_over_the_size_limit_is_refused(as_headteacher: FlaskClient) -> None:
     # A raw body: the test client would spool a real multipart one this size to a temporary file.
     response = as_headteacher.post(
-        "/console/policy/upload",
+        "/console/policies/social-networking/upload",
         data=b"x" * (1024 * 1024 + 1),
         content_type="multipart/form-data; boundary=boundary",
     )
@@ -133,7 +133,9 @@ def test_discarding_a_draft_publishes_nothing(
     as_headteacher: FlaskClient, session: Session
 ) -> None:
     upload(as_headteacher, reworded_policy())
-    response = as_headteacher.post(f"/console/policy/drafts/{draft_id(session)}/discard")
+    response = as_headteacher.post(
+        f"/console/policies/social-networking/drafts/{draft_id(session)}/discard"
+    )
     assert response.status_code == 303
     assert session.scalar(select(func.count(PolicyDraft.id))) == 0
     assert session.scalar(select(func.count(PolicyVersion.id))) == 1
@@ -143,14 +145,20 @@ def test_old_versions_can_be_read_in_full(as_headteacher: FlaskClient, session: 
     upload(as_headteacher, reworded_policy())
     publish(as_headteacher, draft_id(session), "minor")
     first = session.scalars(select(PolicyVersion).order_by(PolicyVersion.id)).first()
-    page = as_headteacher.get(f"/console/policy/versions/{first.id}").get_data(as_text=True)
+    page = as_headteacher.get(f"/console/policies/social-networking/versions/{first.id}").get_data(
+        as_text=True
+    )
     assert "Staff should never" in page
     assert "version November 2023" in page
 
 
 @pytest.mark.parametrize(
     "path",
-    ["/console/policy/", "/console/policy/versions/1", "/console/policy/drafts/1"],
+    [
+        "/console/policies/social-networking/",
+        "/console/policies/social-networking/versions/1",
+        "/console/policies/social-networking/drafts/1",
+    ],
     ids=["index", "version", "draft"],
 )
 def test_policy_pages_are_for_the_headteacher_only(

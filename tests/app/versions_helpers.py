@@ -30,7 +30,7 @@ def reworded_policy(adopted: str = "November 2026") -> bytes:
 
 def upload(client: FlaskClient, data: bytes, name: str = "policy.txt", label: str = "") -> Any:
     return client.post(
-        "/console/policy/upload",
+        "/console/policies/social-networking/upload",
         data={"document": (io.BytesIO(data), name), "label": label},
         content_type="multipart/form-data",
     )
@@ -45,4 +45,4 @@ def publish(client: FlaskClient, draft: int, kind: str, by: date | None = None) 
     data: dict[str, Any] = {"change_kind": kind}
     if by is not None:
         data["reconfirm_by"] = [str(by.day), str(by.month), str(by.year)]
-    return client.post(f"/console/policy/drafts/{draft}", data=data)
+    return client.post(f"/console/policies/social-networking/drafts/{draft}", data=data)

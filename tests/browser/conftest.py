@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask, got_request_exception
+from sqlalchemy.orm import Session
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from elearn import create_app
-from elearn.accounts.service import get_school
+from elearn.accounts.models import School
+from elearn.accounts.service import school_named
 from elearn.clock import FixedClock
 from elearn.content.schema import Course, Library
 from elearn.db import get_db, get_session
 from elearn.migrate import upgrade
-from elearn.training.service import complete_lesson
-from elearn.versions.service import current_version
 from tests.browser.axe import check_accessibility
 from tests.conftest import NOW, require_or_skip
-from tests.factories import PASSWORD, make_member
+from tests.factories import PASSWORD, learner, make_member
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -210,16 +210,20 @@ def make_learner(
         now = app.extensions["elearn.clock"].now()
         with app.app_context():
             session = get_session()
-            school = get_school(session)
-            assert school is not None
+            school = the_school(session)
             member = make_member(session, school, name=name, starts_on=date(2026, 11, 20))
-            version = current_version(session, school)
-            for lesson in course.lessons[:lessons_done]:
-                complete_lesson(session, member, course, version, lesson.id, now)
+            learner(session, member).complete_lessons(now, lessons_done)
             session.commit()
             return Person(member.name, member.email, PASSWORD)
 
     return make
+
+
+def the_school(session: Session) -> School:
+    """The school the browser tests set up through the first-run page."""
+    school = school_named(session, SCHOOL_NAME)
+    assert school is not None
+    return school
 
 
 def sign_in(page: Page, person: Person) -> None:

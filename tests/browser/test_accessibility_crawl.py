@@ -14,7 +14,6 @@ uploaded through the console, and a second headteacher with two-step sign-in on.
 
 from __future__ import annotations
 
-import random
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -26,17 +25,15 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from elearn.accounts.models import Category, Role
-from elearn.accounts.service import add_staff_member, get_school
-from elearn.certificates.service import sign_declaration
+from elearn.accounts.service import add_staff_member
 from elearn.content.schema import Course
 from elearn.db import get_session
-from elearn.training.service import complete_lesson, start_attempt, submit_attempt
-from elearn.versions.service import current_version
 from tests.app.versions_helpers import reworded_policy
 from tests.browser.axe import check_accessibility
-from tests.browser.conftest import LiveServer, Person, sign_in, sign_out
+from tests.browser.conftest import LiveServer, Person, sign_in, sign_out, the_school
 from tests.browser.test_refresher import signed_eleven_months_ago
 from tests.factories import PASSWORD, TwoStep, make_member, make_two_step
+from tests.factories import learner as learner_of
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -60,7 +57,7 @@ MAX_PAGES = 250
 NEVER_SUBMIT = re.compile(
     r"/logout$"
     r"|/console/staff/\d+/(archive|restore|resume|setup-link)$"
-    r"|/console/policy/(drafts/\d+(/discard)?|from-content)$"
+    r"|/console/policies/social-networking/(drafts/\d+(/discard)?|from-content)$"
     r"|/(assessment|refresher)/start$"
     r"|/lessons/[^/]+/complete$"
 )
@@ -139,12 +136,12 @@ MUST_REACH = {
     "public": {"/login", "/accessibility", "/privacy", "/verify/<code>", "/setup/<code>"},
     "staff": {
         "/",
-        "/lessons/introduction",
+        "/policies/social-networking/lessons/introduction",
         "/history",
-        "/refresher",
-        "/assessment/<n>",
-        "/assessment/<n>/result",
-        "/declaration",
+        "/policies/social-networking/refresher",
+        "/policies/social-networking/assessment/<n>",
+        "/policies/social-networking/assessment/<n>/result",
+        "/policies/social-networking/declaration",
         "/certificates/<n>",
         "/account/password",
     },
@@ -156,9 +153,9 @@ MUST_REACH = {
         "/console/settings",
         "/console/security",
         "/console/audit",
-        "/console/policy/",
-        "/console/policy/drafts/<n>",
-        "/console/policy/versions/<n>",
+        "/console/policies/social-networking/",
+        "/console/policies/social-networking/drafts/<n>",
+        "/console/policies/social-networking/versions/<n>",
         "/account/two-step",
         "/login/two-step",
         "/account/two-step/recovery-codes",
@@ -220,47 +217,26 @@ def cast(live_server: LiveServer, headteacher: Person, course: Course) -> Cast:
     now = app.extensions["elearn.clock"].now()
     with app.app_context():
         session = get_session()
-        school = get_school(session)
-        assert school is not None
-        version = current_version(session, school)
+        school = the_school(session)
 
         def member(name: str, lessons_done: int) -> StaffMember:
             new = make_member(session, school, name=name, starts_on=date(2026, 11, 2))
-            for lesson in course.lessons[:lessons_done]:
-                complete_lesson(session, new, course, version, lesson.id, now)
+            learner_of(session, new).complete_lessons(now, lessons_done)
             return new
 
         def sit(who: StaffMember, *, rightly: bool) -> Attempt:
-            attempt = start_attempt(session, who, course, now, random.Random(11))
-            answers = {
-                str(item["question"]): (
-                    course.question(str(item["question"])).correct_keys if rightly else frozenset()
-                )
-                for item in attempt.questions
-            }
-            submit_attempt(session, who, course, attempt.id, answers, now)
-            return attempt
+            return learner_of(session, who).sit(now, rightly=rightly, seed=11)
 
         every = len(course.lessons)
         part_way = member("Priya Shah", 3)
         retaking = member("Owen Pritchard", every)
         failed = sit(retaking, rightly=False)
-        start_attempt(session, retaking, course, now, random.Random(12))
+        learner_of(session, retaking).start(now, seed=12)
         passed_only = member("Grace Adeyemi", every)
         passed = sit(passed_only, rightly=True)
         signer = member("Tomasz Nowak", every)
         signed = sit(signer, rightly=True)
-        certificate = sign_declaration(
-            session,
-            signer,
-            course,
-            school,
-            signature=signer.name,
-            password=PASSWORD,
-            confirmed=True,
-            now=now,
-            base_url=app.config["BASE_URL"],
-        )
+        certificate = learner_of(session, signer).sign(now, app.config["BASE_URL"])
         _, token = add_staff_member(
             session,
             school,
@@ -279,12 +255,23 @@ def cast(live_server: LiveServer, headteacher: Person, course: Course) -> Cast:
         learners = [
             Learner(person(part_way), "part-way"),
             # The result pages and the signed page are where a form's redirect leads.
-            Learner(person(retaking), "retaking", (f"/assessment/{failed.id}/result",)),
-            Learner(person(passed_only), "passed", (f"/assessment/{passed.id}/result",)),
+            Learner(
+                person(retaking),
+                "retaking",
+                (f"/policies/social-networking/assessment/{failed.id}/result",),
+            ),
+            Learner(
+                person(passed_only),
+                "passed",
+                (f"/policies/social-networking/assessment/{passed.id}/result",),
+            ),
             Learner(
                 person(signer),
                 "signed",
-                (f"/assessment/{signed.id}/result", f"/certificates/{certificate.id}"),
+                (
+                    f"/policies/social-networking/assessment/{signed.id}/result",
+                    f"/certificates/{certificate.id}",
+                ),
             ),
         ]
         code = certificate.code
@@ -543,12 +530,12 @@ def test_every_page_open_to_the_headteacher_passes_axe(
     page = crawl.page
     sign_in(page, headteacher)
     # A draft to review exists only after an upload, which leads straight to it.
-    page.goto("/console/policy/")
+    page.goto("/console/policies/social-networking/")
     page.get_by_label("Policy document").set_input_files(
         {"name": "policy.txt", "mimeType": "text/plain", "buffer": reworded_policy()}
     )
     page.get_by_role("button", name="Upload and see what changed").click()
-    page.wait_for_url(re.compile(r"/console/policy/drafts/\d+$"))
+    page.wait_for_url(re.compile(r"/console/policies/social-networking/drafts/\d+$"))
     who = headteacher.name
     crawl.crawl(who, ["/", "/console/", page.url])
     crawl.visit_error(who, "/no-such-page", 404)

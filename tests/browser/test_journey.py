@@ -101,7 +101,7 @@ def answer_assessment(page: Page, course: Course, *, rightly: bool) -> int:
 
 def start_assessment(page: Page) -> None:
     page.get_by_role("button", name="Start the assessment").click()
-    page.wait_for_url(re.compile(r"/assessment/\d+$"))
+    page.wait_for_url(re.compile(r"/policies/social-networking/assessment/\d+$"))
 
 
 def no_horizontal_scroll(page: Page, what: str) -> None:
@@ -156,12 +156,12 @@ def test_a_new_member_of_staff_goes_from_set_up_link_to_a_verified_certificate(
     page.get_by_role("button", name="Save password").click()
     page.wait_for_url(re.compile(r"/$"))
     assert page.title().startswith("My training")
-    assert "Induction due" in page.locator("#training-status").inner_text()
+    assert "Induction due" in page.locator("#policy-social-networking").inner_text()
     check_accessibility(page, "my training page")
 
     page.get_by_role("button", name="Start your training").click()
     for index, lesson in enumerate(course.lessons):
-        page.wait_for_url(re.compile(f"/lessons/{lesson.id}$"))
+        page.wait_for_url(re.compile(f"/policies/social-networking/lessons/{lesson.id}$"))
         assert heading(page) == flat(lesson.title)
         if index == 0:
             check_accessibility(page, "lesson page")
@@ -180,7 +180,7 @@ def test_a_new_member_of_staff_goes_from_set_up_link_to_a_verified_certificate(
             check_accessibility(page, "lesson page with practice feedback")
         page.get_by_role("button", name="Mark as done and continue").click()
 
-    page.wait_for_url(re.compile(r"/assessment$"))
+    page.wait_for_url(re.compile(r"/policies/social-networking/assessment$"))
     start_assessment(page)
     check_accessibility(page, "assessment page")
     assert answer_assessment(page, course, rightly=True) == course.assessment_size
@@ -231,14 +231,14 @@ def test_continue_after_signing_in_again_returns_to_the_next_lesson(
     sign_in(page, learner)
     page.get_by_role("button", name="Start your training").click()
     for lesson in course.lessons[:2]:
-        page.wait_for_url(re.compile(f"/lessons/{lesson.id}$"))
+        page.wait_for_url(re.compile(f"/policies/social-networking/lessons/{lesson.id}$"))
         page.get_by_role("button", name="Mark as done and continue").click()
-    page.wait_for_url(re.compile(f"/lessons/{course.lessons[2].id}$"))
+    page.wait_for_url(re.compile(f"/policies/social-networking/lessons/{course.lessons[2].id}$"))
     sign_out(page)
 
     sign_in(page, learner)
     page.get_by_role("button", name="Continue where you left off").click()
-    page.wait_for_url(re.compile(f"/lessons/{course.lessons[2].id}$"))
+    page.wait_for_url(re.compile(f"/policies/social-networking/lessons/{course.lessons[2].id}$"))
     assert heading(page) == flat(course.lessons[2].title)
     assert "Lesson 3 of" in page.locator(".govuk-caption-l").inner_text()
 
@@ -254,7 +254,7 @@ def test_a_failing_score_leaves_the_declaration_closed(
     page.get_by_role("button", name="Submit my answers").click()
     page.get_by_role("heading", name="You have not passed this time").wait_for()
 
-    response = page.goto("/declaration")
+    response = page.goto("/policies/social-networking/declaration")
     assert response is not None
     assert response.status == 400
     assert (
@@ -274,7 +274,7 @@ def test_a_practice_question_can_be_answered_with_the_keyboard_alone(
         if question.type is not QuestionType.MULTIPLE
     )
     sign_in(page, make_learner("Chloe Baxter"))
-    page.goto(f"/lessons/{lesson.id}")
+    page.goto(f"/policies/social-networking/lessons/{lesson.id}")
 
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
@@ -315,9 +315,9 @@ def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(
     sign_in(page, make_learner("Dominic Fairweather-Lewington", lessons_done=len(course.lessons)))
     no_horizontal_scroll(page, "My training")
     for lesson in course.lessons:
-        page.goto(f"/lessons/{lesson.id}")
+        page.goto(f"/policies/social-networking/lessons/{lesson.id}")
         page.locator("#policy-text summary").click()  # the policy text, tables and all
         no_horizontal_scroll(page, f"lesson {lesson.id!r}")
-    page.goto("/assessment")
+    page.goto("/policies/social-networking/assessment")
     start_assessment(page)
     no_horizontal_scroll(page, "the assessment")

@@ -27,7 +27,7 @@ def test_with_javascript_a_practice_answer_appears_without_leaving_the_page(
     page = new_context().new_page()
     sign_in(page, person)
     lesson = course.lessons[2]
-    page.goto(f"/lessons/{lesson.id}")
+    page.goto(f"/policies/social-networking/lessons/{lesson.id}")
     page.evaluate("() => { window.stillHere = true; }")
     section = page.locator("#practice-2")
     choose(section.locator("fieldset"), lesson.practice[1], rightly=True)
@@ -37,7 +37,7 @@ def test_with_javascript_a_practice_answer_appears_without_leaving_the_page(
     assert "That's right." in feedback.inner_text()
     assert page.evaluate("() => window.stillHere === true"), "the page was reloaded"
     assert page.evaluate("() => document.activeElement.classList.contains('app-feedback')")
-    assert page.url.endswith(f"/lessons/{lesson.id}")
+    assert page.url.endswith(f"/policies/social-networking/lessons/{lesson.id}")
     again = page.locator("#practice-2")
     choose(again.locator("fieldset"), lesson.practice[1], rightly=False)
     again.get_by_role("button", name="Check my answer").click()
@@ -54,9 +54,11 @@ def test_without_javascript_a_practice_answer_posts_and_returns_to_the_question(
     page = new_context(java_script_enabled=False).new_page()
     sign_in(page, person)
     lesson = course.lessons[2]
-    page.goto(f"/lessons/{lesson.id}")
+    page.goto(f"/policies/social-networking/lessons/{lesson.id}")
     section = page.locator("#practice-1")
     choose(section.locator("fieldset"), lesson.practice[0], rightly=False)
     section.get_by_role("button", name="Check my answer").click()
-    page.wait_for_url(re.compile(rf"/lessons/{lesson.id}/practice/1#practice-1$"))
+    page.wait_for_url(
+        re.compile(rf"/policies/social-networking/lessons/{lesson.id}/practice/1#practice-1$")
+    )
     assert "Not quite." in page.locator("#practice-1 [role=status]").inner_text()

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import random
 import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 
-from elearn.accounts.service import get_school
-from elearn.certificates.service import sign_declaration
 from elearn.content.schema import Course
 from elearn.db import get_session
-from elearn.training.service import complete_lesson, start_attempt, submit_attempt
-from elearn.versions.service import current_version
 from tests.browser.axe import check_accessibility
-from tests.browser.conftest import LiveServer, Person, sign_in
+from tests.browser.conftest import LiveServer, Person, sign_in, the_school
 from tests.browser.test_journey import SHOWN_QUESTIONS, choose, question_on_page
-from tests.factories import PASSWORD, make_member
+from tests.factories import PASSWORD, learner, make_member
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -34,29 +29,8 @@ def signed_eleven_months_ago(live_server: LiveServer, course: Course, name: str)
     past = app.extensions["elearn.clock"].now() - timedelta(days=335)
     with app.app_context():
         session = get_session()
-        school = get_school(session)
-        assert school is not None
-        member = make_member(session, school, name=name, starts_on=date(2024, 9, 2))
-        version = current_version(session, school)
-        for lesson in course.lessons:
-            complete_lesson(session, member, course, version, lesson.id, past)
-        attempt = start_attempt(session, member, course, past, random.Random(7))
-        answers = {
-            str(item["question"]): course.question(str(item["question"])).correct_keys
-            for item in attempt.questions
-        }
-        submit_attempt(session, member, course, attempt.id, answers, past)
-        sign_declaration(
-            session,
-            member,
-            course,
-            school,
-            signature=member.name,
-            password=PASSWORD,
-            confirmed=True,
-            now=past,
-            base_url=app.config["BASE_URL"],
-        )
+        member = make_member(session, the_school(session), name=name, starts_on=date(2024, 9, 2))
+        learner(session, member).finish(past)
         session.commit()
         return Person(member.name, member.email, PASSWORD)
 
@@ -74,12 +48,12 @@ def test_a_refresher_skips_the_lessons_the_quick_check_shows_are_known(
 ) -> None:
     person = signed_eleven_months_ago(live_server, course, "Fatima Begum")
     sign_in(page, person)
-    assert "Due soon" in page.locator("#training-status").inner_text()
+    assert "Due soon" in page.locator("#policy-social-networking").inner_text()
     page.get_by_role("button", name="Start your refresher").click()
-    page.wait_for_url(re.compile(r"/refresher$"))
+    page.wait_for_url(re.compile(r"/policies/social-networking/refresher$"))
     check_accessibility(page, "refresher introduction")
     page.get_by_role("button", name="Start the quick check").click()
-    page.wait_for_url(re.compile(r"/assessment/\d+$"))
+    page.wait_for_url(re.compile(r"/policies/social-networking/assessment/\d+$"))
     assert page.get_by_role("heading", name="Quick check").is_visible()
     assert page.locator("section.app-question").count() == len(course.lessons)
     check_accessibility(page, "quick check")
@@ -91,14 +65,14 @@ def test_a_refresher_skips_the_lessons_the_quick_check_shows_are_known(
     check_accessibility(page, "quick check result")
 
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(rf"/lessons/{FORGOTTEN_LESSON}$"))
+    page.wait_for_url(re.compile(rf"/policies/social-networking/lessons/{FORGOTTEN_LESSON}$"))
     page.get_by_role("button", name="Mark as done and continue").click()
-    page.wait_for_url(re.compile(r"/assessment$"))
+    page.wait_for_url(re.compile(r"/policies/social-networking/assessment$"))
 
-    page.goto("/")
+    page.goto("/policies/social-networking/")
     assert page.get_by_text("Known: you can skip it").count() == len(course.lessons) - 1
     assert "1 of 1" in page.locator(".app-progress__text").inner_text()
     check_accessibility(page, "refresher home with known lessons")
     known = course.lessons[0]
-    page.goto(f"/lessons/{known.id}")
+    page.goto(f"/policies/social-networking/lessons/{known.id}")
     assert page.get_by_text("Your quick check showed you know this lesson").is_visible()

@@ -139,3 +139,16 @@ def test_a_folder_name_that_cannot_be_a_slug_is_a_problem(tmp_path: Path) -> Non
     shutil.copytree(FIXTURE_LIBRARY / "acceptable-use", target)
     with pytest.raises(ContentError, match="cannot name a course"):
         load_course(target)
+
+
+def test_filling_keeps_every_question_type_and_block_kind(course: Course) -> None:
+    filled = course_for_school(course, OAKFIELD)
+    for original, copy in zip(course.lessons, filled.lessons, strict=True):
+        for before, after in zip(original.questions, copy.questions, strict=True):
+            assert after.type is before.type
+    for before, after in zip(course.policy.clauses, filled.policy.clauses, strict=True):
+        assert [block.kind for block in after.blocks] == [block.kind for block in before.blocks]
+        assert all(
+            type(block.kind) is type(old.kind)
+            for block, old in zip(after.blocks, before.blocks, strict=True)
+        )

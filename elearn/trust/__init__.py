@@ -1,0 +1,1 @@
+"""The trust: several schools in one instance, run by a trust administrator."""

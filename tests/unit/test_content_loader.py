@@ -83,7 +83,7 @@ def test_option_without_feedback_is_reported(content: Path) -> None:
 def test_single_choice_question_without_a_right_answer_is_reported(content: Path) -> None:
     path = content / "lessons/social-contact.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("  - id: soc-parent-netball-request")
+    start = text.index("  - id: soc-cricket-club-group")
     first_correct = text.index("        correct: true\n", start)
     path.write_text(text[:first_correct] + text[first_correct + len("        correct: true\n") :])
     problems = problems_of(content)
@@ -118,10 +118,10 @@ def test_a_repeated_question_id_is_reported(content: Path) -> None:
     edit(
         content / "lessons/cyberbullying.yaml",
         "  - id: cyb-",
-        "  - id: soc-parent-netball-request\n    x-old-id: cyb-",
+        "  - id: soc-cricket-club-group\n    x-old-id: cyb-",
     )
     problems = problems_of(content)
-    assert any("question id 'soc-parent-netball-request' is already used" in p for p in problems)
+    assert any("question id 'soc-cricket-club-group' is already used" in p for p in problems)
 
 
 def test_a_misspelt_key_is_reported(content: Path) -> None:

@@ -139,6 +139,62 @@ def test_every_problem_is_reported_at_once(content: Path) -> None:
     assert files == {"lessons/social-contact.yaml", "lessons/cyberbullying.yaml"}
 
 
+def test_shipped_course_marks_its_critical_clauses() -> None:
+    course = load_course(SHIPPED_COURSE_DIR)
+    assert {"2.3.4", "2.5.7", "2.7.4"} <= set(course.critical_clauses)
+    assert course.critical_must_pass is True
+
+
+def test_a_course_without_critical_clauses_has_none_and_must_pass_by_default(
+    content: Path,
+) -> None:
+    path = content / "course.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("# The clauses that protect children")
+    end = text.index("lessons:\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    course = load_course(content)
+    assert (course.critical_clauses, course.critical_must_pass) == ((), True)
+    assert course.critical_question_ids == frozenset()
+
+
+def test_critical_questions_are_the_bank_questions_testing_a_critical_clause() -> None:
+    course = load_course(SHIPPED_COURSE_DIR)
+    critical = course.critical_question_ids
+    assert "img-usb-stick" in critical  # tests 2.7.4
+    assert "ppi-phone-left-unlocked" not in critical  # tests only 2.4.5
+    assert "img-practice-found-images" not in critical  # practice, not the bank
+    assert course.is_critical(course.question("soc-could-be-misread"))
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("  - 9.9.9", "critical clause '9.9.9' is not in the policy"),
+        ("  - 4.1.p3", "critical clause '4.1.p3' is formal text that no question tests"),
+        ("  - 2.7.4", "critical clause '2.7.4' is listed twice"),
+    ],
+    ids=["unknown", "formal", "twice"],
+)
+def test_a_bad_critical_clause_is_reported_with_its_line(
+    content: Path, item: str, message: str
+) -> None:
+    line = edit(content / "course.yaml", "critical_must_pass:", f"{item}\ncritical_must_pass:")
+    assert problems_of(content) == [f"course.yaml:{line}: {message}"]
+
+
+def test_critical_must_pass_must_be_true_or_false(content: Path) -> None:
+    line = edit(content / "course.yaml", "critical_must_pass: true", "critical_must_pass: always")
+    assert problems_of(content) == [
+        f"course.yaml:{line}: 'critical_must_pass' should be true or false"
+    ]
+
+
+def test_a_course_can_let_critical_questions_be_missed(content: Path) -> None:
+    edit(content / "course.yaml", "critical_must_pass: true", "critical_must_pass: false")
+    assert load_course(content).critical_must_pass is False
+
+
 def _line_of(path: Path, text: str) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, 1) if line.startswith(text))

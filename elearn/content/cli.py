@@ -14,12 +14,12 @@ from pathlib import Path
 import click
 
 from elearn.config import REPO_CONTENT_DIR
-from elearn.content.checks import check_course, coverage
+from elearn.content.checks import ClauseCoverage, check_course, coverage
 from elearn.content.errors import ContentError
 from elearn.content.loader import load_library
 from elearn.content.policy_file import policy_to_yaml
 from elearn.content.policy_import import PolicyImportError, import_policy
-from elearn.content.schema import Course, Library, Policy
+from elearn.content.schema import Course, Library, Policy, QuestionType
 
 
 @click.group(name="content", help="Check, report on and import the course content.")
@@ -153,7 +153,8 @@ def check_command(content_dir: Path | None) -> None:
             continue
         click.echo(
             f"{course.slug}: ready: {len(course.lessons)} lessons, {course.bank_size} assessment "
-            f"questions, {len(course.policy.clauses)} clauses all taught."
+            f"questions, {len(course.policy.clauses)} clauses all taught, "
+            f"{len(course.critical_clauses)} critical."
         )
         for warning in course.policy.warnings:
             click.echo(f"{course.slug}: policy warning: {warning.message}")
@@ -185,26 +186,7 @@ def report_command(content_dir: Path | None, slug: str | None, as_json: bool) ->
         ) from None
     rows = coverage(course)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "course": course.slug,
-                    "policy_file": course.policy_file,
-                    "lesson_count": len(course.lessons),
-                    "question_count": sum(len(lesson.questions) for lesson in course.lessons),
-                    "clauses": [
-                        {
-                            "id": row.clause_id,
-                            "lessons": list(row.lessons),
-                            "questions": list(row.questions),
-                        }
-                        for row in rows
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        click.echo(json.dumps(_report_data(course, rows), indent=2, ensure_ascii=False))
         return
     width = max(len(row.clause_id) for row in rows)
     click.echo(f"{'Clause':<{width}}  Lessons  Questions  Taught in")
@@ -212,3 +194,43 @@ def report_command(content_dir: Path | None, slug: str | None, as_json: bool) ->
         lessons = ", ".join(row.lessons) or "NOT TAUGHT"
         count = str(len(row.questions)) if row.questions else ("formal" if row.is_formal else "0")
         click.echo(f"{row.clause_id:<{width}}  {len(row.lessons):>7}  {count:>9}  {lessons}")
+
+
+def _report_data(course: Course, rows: list[ClauseCoverage]) -> dict[str, object]:
+    """The report as data: the bank by lesson, its true/false share, critical clauses, coverage."""
+    bank = course.bank
+    true_false = sum(question.type is QuestionType.TRUE_FALSE for question in bank)
+    return {
+        "course": course.slug,
+        "policy_file": course.policy_file,
+        "lesson_count": len(course.lessons),
+        "question_count": len(bank),
+        "practice_count": sum(len(lesson.practice) for lesson in course.lessons),
+        "true_false_count": true_false,
+        "true_false_share": round(true_false / len(bank), 3) if bank else 0.0,
+        "lessons": [
+            {
+                "id": lesson.id,
+                "questions": len(lesson.questions),
+                "practice": len(lesson.practice),
+            }
+            for lesson in course.lessons
+        ],
+        "critical_must_pass": course.critical_must_pass,
+        "critical_clauses": [
+            {
+                "id": clause_id,
+                "questions": [question.id for question in bank if clause_id in question.clauses],
+            }
+            for clause_id in course.critical_clauses
+        ],
+        "critical_question_count": len(course.critical_question_ids),
+        "clauses": [
+            {
+                "id": row.clause_id,
+                "lessons": list(row.lessons),
+                "questions": list(row.questions),
+            }
+            for row in rows
+        ],
+    }

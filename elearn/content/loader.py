@@ -101,6 +101,13 @@ class _FileReader:
             return default
         return value
 
+    def boolean(self, data: LineDict, key: str, *, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(data.line_of(key), f"'{key}' should be true or false")
+            return default
+        return value
+
     def unknown_keys(self, data: LineDict, allowed: set[str], what: str) -> None:
         for key in data:
             if key not in allowed:
@@ -168,6 +175,8 @@ def load_course(content_dir: str | Path) -> Course:
             "assessment_size",
             "lessons",
             "names_the_school",
+            "critical_clauses",
+            "critical_must_pass",
         },
         "course.yaml",
     )
@@ -192,6 +201,8 @@ def load_course(content_dir: str | Path) -> Course:
     if policy is None:
         raise ContentError(problems)
     names_the_school = _names_the_school(reader, course_data, policy)
+    critical_clauses = _critical_clauses(reader, course_data, policy)
+    critical_must_pass = reader.boolean(course_data, "critical_must_pass", default=True)
 
     clause_ids = {clause.id for clause in policy.clauses}
     lessons: list[Lesson] = []
@@ -229,6 +240,8 @@ def load_course(content_dir: str | Path) -> Course:
         policy_source=policy_source,
         slug=slug,
         names_the_school=names_the_school,
+        critical_clauses=critical_clauses,
+        critical_must_pass=critical_must_pass,
     )
 
 
@@ -257,6 +270,28 @@ def _names_the_school(
             continue
         pairs.append((phrase, replacement))
     return tuple(pairs)
+
+
+def _critical_clauses(
+    reader: _FileReader, course_data: LineDict, policy: Policy
+) -> tuple[str, ...]:
+    """The clauses marked critical: each must be a clause of the policy that teaches something."""
+    cited = reader.texts(course_data, "critical_clauses", required=False)
+    formal = {clause.id for clause in policy.clauses if clause.is_formal}
+    known = {clause.id for clause in policy.clauses}
+    lines = _item_lines(course_data, "critical_clauses")
+    seen: set[str] = set()
+    for clause_id, line in zip(cited, lines, strict=False):
+        if clause_id not in known:
+            reader.problem(line, f"critical clause '{clause_id}' is not in the policy")
+        elif clause_id in formal:
+            reader.problem(
+                line, f"critical clause '{clause_id}' is formal text that no question tests"
+            )
+        elif clause_id in seen:
+            reader.problem(line, f"critical clause '{clause_id}' is listed twice")
+        seen.add(clause_id)
+    return tuple(dict.fromkeys(cited))
 
 
 def _policy_words(policy: Policy) -> str:

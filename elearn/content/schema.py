@@ -231,6 +231,11 @@ class Course:
     # Where the policy names the school it was written for: each phrase, and what a school that
     # adopts the course reads there instead ("{school}" stands for its own name).
     names_the_school: tuple[tuple[str, str], ...] = ()
+    # The clauses that protect children (images, contact with pupils, reporting). The assessment
+    # always asks about them and, when `critical_must_pass` is set, a wrong answer to a question
+    # testing one of them fails the attempt whatever the score.
+    critical_clauses: tuple[str, ...] = ()
+    critical_must_pass: bool = True
     _questions: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -254,8 +259,22 @@ class Course:
         return [lesson.id for lesson in self.lessons].index(lesson_id)
 
     @property
+    def bank(self) -> tuple[Question, ...]:
+        """Every assessment question, lesson by lesson (practice questions are not in the bank)."""
+        return tuple(question for lesson in self.lessons for question in lesson.questions)
+
+    @property
     def bank_size(self) -> int:
         return sum(len(lesson.questions) for lesson in self.lessons)
+
+    def is_critical(self, question: Question) -> bool:
+        """Whether `question` tests one of the course's critical clauses."""
+        return not set(question.clauses).isdisjoint(self.critical_clauses)
+
+    @property
+    def critical_question_ids(self) -> frozenset[str]:
+        """The bank questions that test a critical clause."""
+        return frozenset(question.id for question in self.bank if self.is_critical(question))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def test_check_passes_on_the_shipped_content() -> None:
 def test_check_checks_every_course_in_a_library() -> None:
     code, out, err = run("check", "--content-dir", str(FIXTURE_LIBRARY))
     assert (code, err) == (0, "")
-    assert "acceptable-use: ready: 2 lessons, 8 assessment questions" in out
+    assert "acceptable-use: ready: 2 lessons, 12 assessment questions" in out
 
 
 def test_check_names_the_course_of_each_problem(tmp_path: Path) -> None:
@@ -94,6 +94,27 @@ def test_report_json_lists_every_clause_in_policy_order() -> None:
     row = next(row for row in data["clauses"] if row["id"] == "2.3.4")
     assert row["lessons"] == ["safer-online-behaviour"]
     assert row["questions"]
+
+
+def test_report_json_shows_the_bank_by_lesson_and_the_critical_clauses() -> None:
+    code, out, _ = run("report", "--json", "--content-dir", str(SHIPPED_COURSE_DIR))
+    data = json.loads(out)
+    course = load_course(SHIPPED_COURSE_DIR)
+    assert code == 0
+    assert data["lessons"][0] == {
+        "id": "introduction",
+        "questions": len(course.lessons[0].questions),
+        "practice": len(course.lessons[0].practice),
+    }
+    assert sum(row["questions"] for row in data["lessons"]) == data["question_count"]
+    true_false = sum(q.type.value == "true_false" for q in course.bank)
+    assert data["true_false_count"] == true_false
+    assert data["true_false_share"] == round(true_false / course.bank_size, 3)
+    assert data["critical_must_pass"] is True
+    assert [row["id"] for row in data["critical_clauses"]] == list(course.critical_clauses)
+    row = next(row for row in data["critical_clauses"] if row["id"] == "2.7.4")
+    assert "img-usb-stick" in row["questions"]
+    assert data["critical_question_count"] == len(course.critical_question_ids)
 
 
 def test_report_table_has_a_row_per_clause() -> None:

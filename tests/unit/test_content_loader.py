@@ -83,7 +83,7 @@ def test_option_without_feedback_is_reported(content: Path) -> None:
 def test_single_choice_question_without_a_right_answer_is_reported(content: Path) -> None:
     path = content / "lessons/social-contact.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("  - id: soc-parent-netball-request")
+    start = text.index("  - id: soc-cricket-club-group")
     first_correct = text.index("        correct: true\n", start)
     path.write_text(text[:first_correct] + text[first_correct + len("        correct: true\n") :])
     problems = problems_of(content)
@@ -118,10 +118,10 @@ def test_a_repeated_question_id_is_reported(content: Path) -> None:
     edit(
         content / "lessons/cyberbullying.yaml",
         "  - id: cyb-",
-        "  - id: soc-parent-netball-request\n    x-old-id: cyb-",
+        "  - id: soc-cricket-club-group\n    x-old-id: cyb-",
     )
     problems = problems_of(content)
-    assert any("question id 'soc-parent-netball-request' is already used" in p for p in problems)
+    assert any("question id 'soc-cricket-club-group' is already used" in p for p in problems)
 
 
 def test_a_misspelt_key_is_reported(content: Path) -> None:
@@ -137,6 +137,62 @@ def test_every_problem_is_reported_at_once(content: Path) -> None:
     edit(content / "lessons/cyberbullying.yaml", "reading_minutes:", "reading_mins:")
     files = {problem.split(":")[0] for problem in problems_of(content)}
     assert files == {"lessons/social-contact.yaml", "lessons/cyberbullying.yaml"}
+
+
+def test_shipped_course_marks_its_critical_clauses() -> None:
+    course = load_course(SHIPPED_COURSE_DIR)
+    assert {"2.3.4", "2.5.7", "2.7.4"} <= set(course.critical_clauses)
+    assert course.critical_must_pass is True
+
+
+def test_a_course_without_critical_clauses_has_none_and_must_pass_by_default(
+    content: Path,
+) -> None:
+    path = content / "course.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("# The clauses that protect children")
+    end = text.index("lessons:\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    course = load_course(content)
+    assert (course.critical_clauses, course.critical_must_pass) == ((), True)
+    assert course.critical_question_ids == frozenset()
+
+
+def test_critical_questions_are_the_bank_questions_testing_a_critical_clause() -> None:
+    course = load_course(SHIPPED_COURSE_DIR)
+    critical = course.critical_question_ids
+    assert "img-usb-stick" in critical  # tests 2.7.4
+    assert "ppi-phone-left-unlocked" not in critical  # tests only 2.4.5
+    assert "img-practice-found-images" not in critical  # practice, not the bank
+    assert course.is_critical(course.question("soc-could-be-misread"))
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("  - 9.9.9", "critical clause '9.9.9' is not in the policy"),
+        ("  - 4.1.p3", "critical clause '4.1.p3' is formal text that no question tests"),
+        ("  - 2.7.4", "critical clause '2.7.4' is listed twice"),
+    ],
+    ids=["unknown", "formal", "twice"],
+)
+def test_a_bad_critical_clause_is_reported_with_its_line(
+    content: Path, item: str, message: str
+) -> None:
+    line = edit(content / "course.yaml", "critical_must_pass:", f"{item}\ncritical_must_pass:")
+    assert problems_of(content) == [f"course.yaml:{line}: {message}"]
+
+
+def test_critical_must_pass_must_be_true_or_false(content: Path) -> None:
+    line = edit(content / "course.yaml", "critical_must_pass: true", "critical_must_pass: always")
+    assert problems_of(content) == [
+        f"course.yaml:{line}: 'critical_must_pass' should be true or false"
+    ]
+
+
+def test_a_course_can_let_critical_questions_be_missed(content: Path) -> None:
+    edit(content / "course.yaml", "critical_must_pass: true", "critical_must_pass: false")
+    assert load_course(content).critical_must_pass is False
 
 
 def _line_of(path: Path, text: str) -> int:

@@ -34,6 +34,7 @@ from elearn.migrate import upgrade
 from elearn.training.tracking import school_statuses
 from elearn.versions.service import record_initial_version
 from elearn.web import get_clock, get_course
+from scorm.cli import scorm
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -88,6 +89,7 @@ def main() -> None:
 
 
 main.add_command(content)
+main.add_command(scorm)
 
 
 @main.command(help="Run the development server, creating or upgrading the database first.")

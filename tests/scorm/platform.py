@@ -94,6 +94,19 @@ def launch(page: Page, package: Package, data: Mapping[str, str] | None = None) 
     return frame
 
 
+def launch_in_window(page: Page, package: Package) -> Page:
+    """Open the platform and launch the package in a window of its own (a popup)."""
+    page.goto("/player/index.html")
+    with page.expect_popup() as opened:
+        page.evaluate(
+            "config => player.launch(config)",
+            {"standard": package.standard, "url": package.url, "window": True},
+        )
+    window = opened.value
+    window.locator("body.sco-ready").wait_for(state="attached")
+    return window
+
+
 def calls(page: Page) -> list[Call]:
     return [
         Call(call["method"], tuple(call["args"]), call["result"], call["error"])

@@ -652,6 +652,9 @@
     fill(page, ".sco-signed-name", state.signature.name);
     fill(page, ".sco-signed-on", longDate(state.signature.at));
     fill(page, ".sco-score", grade ? String(grade.percent) : "");
+    var isRecorded = runtime.isConnected && !runtime.isReview;
+    document.getElementById("certificate-recorded").hidden = !isRecorded;
+    document.getElementById("certificate-not-recorded").hidden = isRecorded;
     showStates(page, ["signed"]);
   }
 

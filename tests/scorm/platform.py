@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from elearn.content.schema import Course, Question
 from scorm import Standard
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Frame, Locator, Page
+    from playwright.sync_api import Frame, Locator, LocatorAssertions, Page, PageAssertions
 
 LEARNER = "Amelia Hart"
 
@@ -142,6 +142,18 @@ def interactions(values: Mapping[str, str]) -> list[dict[str, str]]:
         if parts[:2] == ["cmi", "interactions"] and parts[2].isdigit():
             found.setdefault(int(parts[2]), {})[".".join(parts[3:])] = value
     return [found[index] for index in sorted(found)]
+
+
+@overload
+def expect(target: Locator) -> LocatorAssertions: ...
+@overload
+def expect(target: Page) -> PageAssertions: ...
+def expect(target: Locator | Page) -> LocatorAssertions | PageAssertions:
+    """Playwright's expect, imported when a browser test runs: without Playwright the browser
+    fixture has already skipped (or, with ELEARN_REQUIRE_BROWSER=1, failed) the test."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
 
 
 # --- A learner's actions -------------------------------------------------------------------------

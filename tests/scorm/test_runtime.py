@@ -10,13 +10,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
 
+from scorm.sco import MAX_SUSPEND_DATA_12, NAME_MAX_LENGTH, max_suspend_data_length
 from tests.scorm import platform
 from tests.scorm.conftest import COURSE_FOLDERS
-from tests.scorm.platform import LEARNER, NAMES, Call, Package
+from tests.scorm.platform import LEARNER, NAMES, Call, Package, expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Frame, Page
 
 pytestmark = pytest.mark.browser
 
@@ -309,8 +313,6 @@ def test_suspend_data_stays_within_scorm_12_at_the_largest_state(
     measured here: every lesson done, every practice question answered, a sitting of the whole bank,
     and the longest signature in characters that take nine each once URI-encoded.
     """
-    from scorm.sco import MAX_SUSPEND_DATA_12, NAME_MAX_LENGTH, max_suspend_data_length
-
     bank_size = sum(len(lesson.questions) for lesson in build(slug, "1.2").course.lessons)
     package = build(slug, "1.2", assessment_size=bank_size)
     frame = platform.launch(page, package)

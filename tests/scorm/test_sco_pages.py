@@ -6,14 +6,17 @@ platform is there to record anything.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, expect
 
 from tests.browser.axe import check_accessibility
 from tests.scorm import platform
 from tests.scorm.conftest import COURSE_FOLDERS
-from tests.scorm.platform import Package
+from tests.scorm.platform import Package, expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -137,3 +140,19 @@ def test_review_mode_shows_the_course_and_records_nothing(
     platform.do_lessons(frame, package, count=1)
     writes = [call for call in platform.calls(page) if call.method.endswith(("SetValue", "Commit"))]
     assert writes == []
+
+
+def test_without_javascript_the_lessons_show_and_nothing_contradicts_itself(
+    browser: Browser, server: str, build: Callable[..., Package]
+) -> None:
+    package = build("acceptable-use", "2004")
+    context = browser.new_context(base_url=server, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(package.url)
+        expect(page.get_by_role("region", name="JavaScript is off")).to_be_visible()
+        expect(page.locator("#lesson-2")).to_be_visible()
+        expect(page.get_by_role("heading", name="You passed")).to_be_hidden()
+        expect(page.get_by_role("heading", name="You have not passed this time")).to_be_hidden()
+    finally:
+        context.close()

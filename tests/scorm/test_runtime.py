@@ -87,6 +87,14 @@ def test_pass_path_reports_full_marks_passed_and_the_signature(
     platform.do_lessons(frame, package)
     drawn = platform.take_assessment(frame, package, right=package.assessment_size)
     expect(frame.get_by_role("heading", name="You passed")).to_be_visible()
+    before_signing = platform.reported(platform.calls(page), standard)
+    if standard == "1.2":
+        # Passed but not signed: still incomplete, and no score for a mastery rule to act on.
+        assert before_signing["cmi.core.lesson_status"] == "incomplete"
+        assert before_signing["cmi.core.score.raw"] == ""
+    else:
+        assert before_signing["cmi.success_status"] == "passed"
+        assert before_signing["cmi.completion_status"] == "incomplete"
     platform.sign(frame)
     certificate = frame.locator(".sco-certificate")
     expect(certificate).to_contain_text(LEARNER)
@@ -258,6 +266,32 @@ def test_closing_the_frame_saves_and_suspends(page: Page, package: Package) -> N
     status = "cmi.core.lesson_status" if standard == "1.2" else "cmi.completion_status"
     assert values[status] == "incomplete"
     assert SESSION_TIME[standard].fullmatch(values[NAMES[standard]["session_time"]])
+
+
+@pytest.mark.parametrize("slug", list(COURSE_FOLDERS))
+def test_sitting_is_drawn_as_the_web_app_draws(
+    page: Page, build: Callable[..., Package], slug: str
+) -> None:
+    """One question from every lesson, the rest at random up to the size; options shuffled, but
+    True before False."""
+    package = build(slug, "2004")
+    course = package.course
+    frame = platform.launch(page, package)
+    platform.start(frame)
+    platform.do_lessons(frame, package)
+    frame.locator("#start-assessment").click()
+    drawn = platform.drawn_questions(frame)
+    assert len(drawn) == len(set(drawn)) == package.assessment_size
+    lessons = {course.question(question_id).lesson_id for question_id in drawn}
+    assert lessons == {lesson.id for lesson in course.lessons if lesson.questions}
+    for question_id in drawn:
+        values = frame.locator(f".app-question[data-question='{question_id}'] input").evaluate_all(
+            "inputs => inputs.map(input => input.value)"
+        )
+        question = course.question(question_id)
+        assert sorted(values) == [option.key for option in question.options]
+        if question.type == "true_false":
+            assert values == ["a", "b"]
 
 
 @pytest.mark.parametrize("standard", ["1.2", "2004"])

@@ -19,7 +19,7 @@ from pathlib import Path
 from elearn.content.placeholders import course_for_school
 from elearn.content.schema import Course
 from scorm.manifest import manifest_xml
-from scorm.sco import MAX_SUSPEND_DATA_12, max_suspend_data_length, sco_files
+from scorm.sco import MAX_BANK_SIZE, MAX_SUSPEND_DATA_12, max_suspend_data_length, sco_files
 from scorm.settings import STANDARDS, PackageError, PackageSettings, Standard
 
 # Zip entries carry no real time: the earliest a zip can hold, so rebuilding changes nothing.
@@ -85,6 +85,11 @@ def check_settings(course: Course, settings: PackageSettings) -> None:
             raise PackageError(f"The {label} is longer than {_MAX_LABEL} characters: shorten it.")
     if not 1 <= settings.pass_mark <= 100:
         raise PackageError("The pass mark must be a whole number from 1 to 100.")
+    if course.bank_size > MAX_BANK_SIZE:
+        raise PackageError(
+            f"The course has {course.bank_size} assessment questions; a package holds at most "
+            f"{MAX_BANK_SIZE}."
+        )
     lessons_with_questions = sum(1 for lesson in course.lessons if lesson.questions)
     if not lessons_with_questions:
         raise PackageError("The course has no assessment questions.")

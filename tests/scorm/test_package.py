@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import re
 import zipfile
@@ -276,6 +277,22 @@ def test_settings_a_course_cannot_honour_are_refused(
     with pytest.raises(PackageError, match=message):
         build_package(course, out_dir=tmp_path, **settings)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bank_too_big_to_save_is_refused(tmp_path: Path) -> None:
+    course = load_course(FIXTURE_LIBRARY / "acceptable-use")
+    lesson = course.lessons[0]
+    huge = dataclasses.replace(lesson, questions=lesson.questions * 400)
+    with pytest.raises(PackageError, match="at most 1296"):
+        build_package(
+            dataclasses.replace(course, lessons=(huge,)),
+            standard="2004",
+            school_name=SCHOOL,
+            version_label="1",
+            pass_mark=80,
+            assessment_size=4,
+            out_dir=tmp_path,
+        )
 
 
 def test_command_builds_a_package_with_the_courses_defaults(tmp_path: Path) -> None:

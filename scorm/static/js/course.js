@@ -662,6 +662,7 @@
     return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric" }).format(new Date(seconds * 1000));
   }
 
+  // For diagnosing a launch from the browser's console, and for the tests.
   window.elearnCourse = {
     state: function () { return state; },
     runtime: runtime,

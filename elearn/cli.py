@@ -29,10 +29,13 @@ from elearn.audit.service import record
 from elearn.certificates.api import sample_certificate
 from elearn.clock import long_date
 from elearn.compliance import api as compliance
-from elearn.config import PRODUCTION, ConfigError
+from elearn.config import PRODUCTION, REPO_CONTENT_DIR, ConfigError
+from elearn.console.packages import PackageChoice, policy_package
 from elearn.content.cli import content
 from elearn.content.errors import ContentError
+from elearn.content.loader import load_library
 from elearn.content.placeholders import course_for_school
+from elearn.content.schema import Course
 from elearn.db import get_db, get_session
 from elearn.demo import build_demo
 from elearn.errors import DomainError
@@ -43,8 +46,9 @@ from elearn.policies.api import Policy
 from elearn.status import StatusKind
 from elearn.tenancy import scope_to_school
 from elearn.trust.service import add_school
-from elearn.versions.api import record_initial_version, versions_of
+from elearn.versions.api import in_force, record_initial_version, versions_of
 from elearn.web import get_clock, get_library
+from scorm import STANDARDS, PackageError, Standard, build_package
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -506,3 +510,129 @@ def sample(name: str, out: str, school_name: str | None, slug: str | None) -> No
     except OSError as error:
         raise DomainError(f"Could not write {out}: {error.strerror}.") from None
     click.echo(f"Wrote a specimen certificate for {name} at {named} to {out}.")
+
+
+@main.group(help="Export a policy's course as a SCORM package for a learning platform.")
+def scorm() -> None:
+    pass
+
+
+@scorm.command("build")
+@click.option(
+    "--policy",
+    "slug",
+    help="The school's policy to package (default: its only policy with an assessment).",
+)
+@SCHOOL_OPTION
+@click.option(
+    "--course",
+    "course_slug",
+    help="Package a course of the content library instead, without a database: its folder name.",
+)
+@click.option(
+    "--content-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="With --course: the content library. Default: ELEARN_CONTENT_DIR, or the content/ "
+    "shipped with elearn.",
+)
+@click.option(
+    "--version-label",
+    help="The policy version the package teaches and its certificate names. Default: the "
+    "version in force (with --course: the version in the policy file).",
+)
+@click.option(
+    "--pass-mark",
+    type=click.IntRange(1, 100),
+    help="Per cent needed to pass; also the mastery score. Default: the policy's.",
+)
+@click.option(
+    "--assessment-size",
+    type=click.IntRange(1),
+    help="Questions in the final assessment. Default: the policy's.",
+)
+@click.option("--standard", type=click.Choice(STANDARDS), required=True, help="SCORM 1.2 or 2004.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="The folder to write <course>-scorm12.zip or <course>-scorm2004.zip into.",
+)
+@fails_cleanly
+def scorm_build(
+    slug: str | None,
+    school_name: str | None,
+    course_slug: str | None,
+    content_dir: Path | None,
+    version_label: str | None,
+    pass_mark: int | None,
+    assessment_size: int | None,
+    standard: Standard,
+    out: Path,
+) -> None:
+    """Write one policy's course as a SCORM package, one zip for the learning platform."""
+    if course_slug is not None:
+        if slug is not None:
+            raise DomainError("Give --policy (a school's policy) or --course, not both.")
+        settings = _library_package(course_slug, content_dir, school_name)
+    else:
+        settings = _policy_package(slug, school_name)
+    course, chosen = settings
+    try:
+        path = build_package(
+            course,
+            standard=standard,
+            school_name=chosen.school_name,
+            version_label=version_label or chosen.version_label,
+            pass_mark=chosen.pass_mark if pass_mark is None else pass_mark,
+            assessment_size=(
+                chosen.assessment_size if assessment_size is None else assessment_size
+            ),
+            out_dir=out,
+        )
+    except PackageError as error:
+        raise DomainError(str(error)) from error
+    except OSError as error:
+        raise DomainError(f"Cannot write into {out}: {error.strerror}.") from error
+    click.echo(f"Wrote {path} ({path.stat().st_size:,} bytes), SCORM {standard}.")
+
+
+def _library_package(
+    course_slug: str, content_dir: Path | None, school_name: str | None
+) -> tuple[Course, PackageChoice]:
+    """A library course, with its own defaults: no app, no database."""
+    folder = content_dir or Path(os.environ.get("ELEARN_CONTENT_DIR") or REPO_CONTENT_DIR)
+    library = load_library(folder)
+    if not library.has(course_slug):
+        raise DomainError(
+            f"There is no course '{course_slug}'. The library holds: {', '.join(library.slugs)}."
+        )
+    course = library.course(course_slug)
+    return course, PackageChoice(
+        school_name or course.policy.school,
+        course.policy.version,
+        course.pass_mark,
+        course.assessment_size,
+    )
+
+
+def _policy_package(slug: str | None, school_name: str | None) -> tuple[Course, PackageChoice]:
+    """One of a school's policies as it stands: its version in force and its own rules."""
+    with app_context() as app:
+        _upgrade_database(app)
+        session = get_session()
+        school = resolve_school(session, school_name)
+        found = resolve_policy(session, school, slug)
+        if found is None:
+            learning = [
+                item
+                for item in policies.school_policies(session, school)
+                if item.mode is policies.PolicyMode.LEARN
+            ]
+            if len(learning) != 1:
+                raise DomainError(
+                    "Choose the policy with --policy: "
+                    f"{', '.join(item.slug for item in learning) or 'none has an assessment'}."
+                )
+            found = learning[0]
+        force = in_force(session, found, get_library(), school.name)
+        return policy_package(force, school.name)

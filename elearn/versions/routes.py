@@ -3,14 +3,15 @@ a new version, and old versions."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from elearn.audit.models import EventKind
 from elearn.certificates.api import declaration_counts
+from elearn.console.packages import package_download
 from elearn.content.placeholders import course_for_school, is_same_school
-from elearn.db import get_session
-from elearn.errors import DomainError
+from elearn.db import get_session, writes_on_get
+from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
 from elearn.versions import service
 from elearn.versions.forms import ContentFolderForm, DiscardDraftForm, PublishForm, UploadPolicyForm
@@ -25,6 +26,7 @@ from elearn.web import (
     record_event,
     require_school,
 )
+from scorm import STANDARDS, PackageError
 
 versions = Blueprint("versions", __name__, url_prefix="/console/policies/<slug>")
 
@@ -180,3 +182,22 @@ def show(slug: str, version_id: int) -> ResponseReturnValue:
         version=version,
         policy=service.version_policy(version),
     )
+
+
+@versions.route("/package")
+@writes_on_get
+@headteacher_required
+def package(slug: str) -> ResponseReturnValue:
+    """The policy's course as a SCORM 1.2 or 2004 zip (`?standard=`) for a learning platform."""
+    standard = request.args.get("standard", "")
+    if standard not in STANDARDS:
+        raise NotFound("Choose SCORM 1.2 or SCORM 2004.")
+    force = managed(slug)
+    try:
+        filename, data = package_download(force, require_school().name, standard)
+    except PackageError as error:
+        raise DomainError(f"This policy cannot be packaged yet: {error}") from error
+    record_event(EventKind.EXPORT, f"{force.policy.title}: SCORM {standard} package", commit=True)
+    response = Response(data, mimetype="application/zip")
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response

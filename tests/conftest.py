@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -28,7 +29,22 @@ from elearn.policies.models import Policy
 from elearn.versions.models import PolicyVersion
 from tests.factories import make_member, make_policy, make_school
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,6 +62,24 @@ SHIPPED_COURSE_DIR = REPO_CONTENT_DIR / "social-networking"
 SN = "/policies/social-networking"  # the shipped policy's pages for staff
 # A second, small course (an acceptable use policy), for several policies side by side.
 FIXTURE_LIBRARY = Path(__file__).resolve().parent / "fixtures" / "courses"
+
+
+# One browser for the whole run: Playwright's synchronous API runs one instance per process,
+# so the browser tests and the SCORM runtime tests share it.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        require_or_skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package")
+    if importlib.util.find_spec("playwright") is None:
+        require_or_skip("Playwright for Python is not installed: pip install -e '.[test]'")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

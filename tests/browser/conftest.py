@@ -7,12 +7,10 @@ the first-run page, as the first person to open a new installation would do it.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,22 +26,12 @@ from elearn.content.schema import Course, Library
 from elearn.db import get_db, get_session
 from elearn.migrate import upgrade
 from tests.browser.axe import check_accessibility
-from tests.conftest import NOW, require_or_skip
+from tests.conftest import NOW
 from tests.factories import PASSWORD, learner, make_member
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Long enough for a slow shared machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 10_000
 
@@ -106,22 +94,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Ite
     thread.join(timeout=10)
     server.server_close()
     get_db(app).engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        require_or_skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package")
-    if importlib.util.find_spec("playwright") is None:
-        require_or_skip("Playwright for Python is not installed: pip install -e '.[test]'")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

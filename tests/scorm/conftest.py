@@ -8,7 +8,6 @@ the school's own name filled in, and for both the shipped course and the fixture
 from __future__ import annotations
 
 import functools
-import importlib.util
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -24,7 +23,7 @@ from elearn.content.loader import load_course
 from elearn.content.placeholders import course_for_school
 from elearn.content.schema import Course
 from scorm import STANDARDS, Standard, build_package
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import FIXTURE_LIBRARY, SHIPPED_COURSE_DIR, require_or_skip
 from tests.scorm.platform import Package
 
@@ -128,22 +127,6 @@ def server(served_root: Path) -> Iterator[str]:
     httpd.shutdown()
     thread.join(timeout=10)
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        require_or_skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package")
-    if importlib.util.find_spec("playwright") is None:
-        require_or_skip("Playwright for Python is not installed: pip install -e '.[test]'")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @dataclass

@@ -19,7 +19,7 @@ from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
 
 SCHOOL_KEY = "elearn.school_id"
-ACTOR_KEY = "elearn.actor_id"
+ACTOR_KEY = "elearn.actor"
 UNSCOPED = "unscoped"
 
 
@@ -33,20 +33,18 @@ class CrossSchoolWrite(RuntimeError):
     """A bug: code tried to write a row of one school while working for another."""
 
 
-def scope_to_school(
-    session: Session, school_id: int | None, *, actor_id: int | None = None
-) -> None:
+def scope_to_school(session: Session, school_id: int | None, *, actor: object = None) -> None:
     """From now on, `session` sees and writes only `school_id`'s rows (None: no limit).
 
-    `actor_id` names the signed-in account, whose own row stays writable wherever they work (a
-    trust administrator acting at another school still signs out of their own account).
+    `actor` is the signed-in account, whose own row stays writable wherever they work (a trust
+    administrator acting at another school still signs out of their own account).
     """
     if school_id is None:
         session.info.pop(SCHOOL_KEY, None)
     else:
         session.info[SCHOOL_KEY] = school_id
-    if actor_id is not None:
-        session.info[ACTOR_KEY] = actor_id
+    if actor is not None:
+        session.info[ACTOR_KEY] = actor
 
 
 def scoped_school_id(session: Session) -> int | None:
@@ -97,9 +95,9 @@ def _refuse_other_schools_rows(session: Session, _context: Any, _instances: Any)
     school_id = session.info.get(SCHOOL_KEY)
     if school_id is None:
         return
-    actor_id = session.info.get(ACTOR_KEY)
+    actor = session.info.get(ACTOR_KEY)
     for row in (*session.new, *session.dirty):
-        if row.__class__.__name__ == "StaffMember" and row.id == actor_id:
+        if row is actor:
             continue
         if isinstance(row, SchoolScoped) and row.school_id not in (school_id, None):
             raise CrossSchoolWrite(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar
 
@@ -27,7 +28,7 @@ from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
 from elearn.policies.api import Policy
 from elearn.security import client_address
-from elearn.tenancy import scope_to_school
+from elearn.tenancy import scope_to_school, scoped_to
 from elearn.training import api as training
 from elearn.versions import api as versions
 
@@ -99,7 +100,7 @@ def scope_request() -> None:
     if current_user.is_authenticated:
         school = current_school()
         member = current_member()
-        scope_to_school(get_session(), school.id if school else None, actor_id=member.id)
+        scope_to_school(get_session(), school.id if school else None, actor=member)
 
 
 def headteacher_required(view: Callable[P, R]) -> Callable[P, R]:
@@ -253,15 +254,17 @@ def record_event(
         school = current_school()
         school_id = school.id if school else (actor.school_id if actor else None)
     session = get_session()
-    record(
-        session,
-        event,
-        actor=actor,
-        subject=subject,
-        address=client_address(),
-        now=get_clock().now(),
-        school_id=school_id,
-    )
+    # Filed under its own school even when the actor works elsewhere (a trust administrator).
+    with scoped_to(session, school_id) if school_id is not None else nullcontext():
+        record(
+            session,
+            event,
+            actor=actor,
+            subject=subject,
+            address=client_address(),
+            now=get_clock().now(),
+            school_id=school_id,
+        )
     if commit:
         session.commit()
 

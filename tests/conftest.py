@@ -88,8 +88,15 @@ def course() -> Course:
 
 
 @pytest.fixture(scope="session")
-def library(course: Course) -> Library:
-    return Library((course,))
+def aup(course: Course) -> Course:
+    """The second, small course: a staff acceptable use policy with two lessons."""
+    return load_course(FIXTURE_LIBRARY / "acceptable-use")
+
+
+@pytest.fixture(scope="session")
+def library(course: Course, aup: Course) -> Library:
+    """The app's library in tests: the shipped course and the acceptable use course."""
+    return Library((course, aup))
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +172,9 @@ def school(session: Session, course: Course) -> School:
 @pytest.fixture
 def policy(session: Session, school: School) -> Policy:
     """The school's Social Networking Policy."""
-    return session.scalars(select(Policy).where(Policy.school_id == school.id)).one()
+    return session.scalars(
+        select(Policy).where(Policy.school_id == school.id, Policy.slug == "social-networking")
+    ).one()
 
 
 @pytest.fixture

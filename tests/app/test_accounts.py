@@ -15,6 +15,7 @@ from elearn.accounts import service
 from elearn.accounts.models import Role, School, StaffMember
 from elearn.clock import FixedClock
 from elearn.db import get_db
+from elearn.policies.models import Policy
 from elearn.versions.models import PolicyVersion
 from tests.conftest import sign_in_as
 from tests.factories import PASSWORD
@@ -171,7 +172,9 @@ def test_first_run_sets_up_the_school_and_headteacher_then_disappears(
     head = session.scalars(select(StaffMember)).one()
     assert head.role is Role.HEADTEACHER
     assert session.scalars(select(School)).one().name == "Thorner's CE VA Primary School"
-    assert session.scalar(select(func.count(PolicyVersion.id))) == 1
+    # The school starts with every course in the library, each with its first version.
+    assert sorted(session.scalars(select(Policy.slug))) == ["acceptable-use", "social-networking"]
+    assert session.scalar(select(func.count(PolicyVersion.id))) == 2
     assert client.get("/setup").headers["Location"] == "/login"
 
 

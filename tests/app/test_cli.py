@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from elearn.accounts.models import Role, School, StaffMember
 from elearn.certificates.models import Certificate
 from elearn.cli import main
 from elearn.content.schema import Course
+from elearn.demo import DEMO_SCHOOL
 
 
 @pytest.fixture
@@ -195,3 +198,139 @@ def test_run_refuses_production_without_a_secret_key(
 
     with pytest.raises(ConfigError, match="ELEARN_SECRET_KEY is not set"):
         create_app()
+
+
+# --- Several schools and policies ---------------------------------------------------------------
+
+
+def test_school_add_and_list(cli_env: str) -> None:
+    run("init", "--school", "Thorner's CE VA Primary School")
+    code, out, err = run("school", "add", "--name", "Oakfield Primary School")
+    assert code == 0, err
+    assert "Added Oakfield Primary School." in out
+    code, out, _ = run("school", "list", "--json")
+    listed = json.loads(out)
+    assert [entry["name"] for entry in listed] == [
+        "Oakfield Primary School",
+        "Thorner's CE VA Primary School",
+    ]
+    assert all(entry["policies"] == ["social-networking"] for entry in listed)
+    code, _, err = run("school", "add", "--name", "oakfield primary school")
+    assert code == 1
+    assert "There is already a school called" in err
+
+
+def test_commands_need_school_only_when_there_are_several(cli_env: str, tmp_path: Path) -> None:
+    run("init", "--school", "Thorner's CE VA Primary School")
+    assert run("status")[0] == 0
+    run("school", "add", "--name", "Oakfield Primary School")
+    code, _, err = run("status")
+    assert code == 1
+    assert "choose one with --school" in err
+    code, out, err = run("status", "--school", "Oakfield Primary School")
+    assert code == 0, err
+    assert "Training status at Oakfield Primary School" in out
+    code, _, err = run("status", "--school", "Nowhere School")
+    assert code == 1
+    assert "There is no school called Nowhere School" in err
+
+
+def test_policy_list_gives_rules_and_counts_of_staff_by_status(cli_env: str) -> None:
+    run("init", "--school", "Thorner's CE VA Primary School")
+    for email in ("a@school.example", "b@school.example"):
+        run("create-user", "--email", email, "--name", "A Person", "--start-date", "2020-01-06")
+    code, out, err = run("policy", "list", "--json")
+    assert code == 0, err
+    listed = json.loads(out)
+    assert listed["school"] == "Thorner's CE VA Primary School"
+    (policy,) = listed["policies"]
+    assert policy["slug"] == "social-networking"
+    assert (policy["mode"], policy["audience"], policy["validity_months"]) == (
+        "learn",
+        ["everyone"],
+        12,
+    )
+    assert policy["staff"] == {"induction_overdue": 2}
+    code, out, _ = run("policy", "list")
+    assert "social-networking: Social Networking Policy" in out
+    assert "induction overdue 2" in out
+
+
+def test_status_for_one_policy(cli_env: str) -> None:
+    run("init", "--school", "Thorner's CE VA Primary School")
+    run("create-user", "--email", "a@school.example", "--name", "A Person")
+    code, out, _ = run("status", "--policy", "social-networking", "--json")
+    assert code == 0
+    assert [row["policy"] for row in json.loads(out)] == ["social-networking"]
+    code, _, err = run("status", "--policy", "no-such-policy")
+    assert code == 1
+    assert "has no policy 'no-such-policy'" in err
+
+
+def test_certificate_sample_names_the_school_asked_for(cli_env: str, tmp_path: Path) -> None:
+    run("init", "--school", "Thorner's CE VA Primary School")
+    run("school", "add", "--name", "Oakfield Primary School")
+    out_file = tmp_path / "sample.pdf"
+    code, _, err = run(
+        "certificate",
+        "sample",
+        "--name",
+        "Ann Example",
+        "--school",
+        "Oakfield Primary School",
+        "--out",
+        str(out_file),
+    )
+    assert code == 0, err
+    text = " ".join("".join(p.extract_text() for p in PdfReader(out_file).pages).split())
+    assert "Oakfield Primary School’s Social Networking Policy" in text
+    assert "Thorner" not in text
+    code, _, err = run("certificate", "sample", "--name", "Ann", "--out", str(out_file))
+    assert code == 1
+    assert "choose one with --school" in err
+
+
+def test_demo_makes_its_own_school_beside_a_real_one(
+    cli_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("init", "--school", "Thorner's CE VA Primary School")
+    run("create-user", "--email", "real@school.example", "--name", "Real Person")
+    monkeypatch.setenv("ELEARN_ENV", "development")
+    code, _, err = run("demo")
+    assert code == 0, err
+    with db_session(cli_env) as session:
+        schools = {school.name: school for school in session.scalars(select(School))}
+        assert set(schools) == {"Thorner's CE VA Primary School", DEMO_SCHOOL}
+        assert schools[DEMO_SCHOOL].is_demo
+        assert not schools["Thorner's CE VA Primary School"].is_demo
+        real = schools["Thorner's CE VA Primary School"]
+        members = session.scalars(
+            select(StaffMember.email).where(StaffMember.school_id == real.id)
+        ).all()
+    assert members == ["real@school.example"]
+
+
+def test_demo_refuses_to_run_in_production_with_a_one_line_reason(cli_env: str) -> None:
+    run("init", "--school", "Thorner's CE VA Primary School")
+    code, _, err = run("demo")
+    assert code == 1
+    assert err.strip().count("\n") == 0
+    assert "does not run in production" in err
+    with db_session(cli_env) as session:
+        assert session.scalars(select(School.name)).all() == ["Thorner's CE VA Primary School"]
+
+
+def test_scorm_build_packages_a_schools_policy_with_its_own_rules(
+    cli_env: str, tmp_path: Path
+) -> None:
+    run("init", "--school", "Oakfield Primary School")
+    code, _, err = run(
+        "scorm", "build", "--policy", "social-networking", "--standard", "1.2", "--out",
+        str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    archive = zipfile.ZipFile(tmp_path / "social-networking-scorm12.zip")
+    assert b"<adlcp:masteryscore>80</adlcp:masteryscore>" in archive.read("imsmanifest.xml")
+    page = archive.read("index.html").decode("utf-8")
+    assert "Oakfield Primary School" in page
+    assert "Thorner" not in page

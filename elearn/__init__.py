@@ -38,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None, *, for_cli: bool = False) -
     if "RANDOM" in app.config:
         app.extensions["elearn.random"] = app.config.pop("RANDOM")
     if app.testing:
-        from elearn.accounts.service import passwords
+        from elearn.accounts.api import passwords
 
         passwords.make_cheap()
 

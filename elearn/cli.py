@@ -21,16 +21,13 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from elearn import create_app
-from elearn.accounts import service as accounts
-from elearn.accounts import two_step
-from elearn.accounts.models import Category, Role, School
-from elearn.audit.models import EventKind
-from elearn.audit.service import record
+from elearn.accounts import api as accounts
+from elearn.accounts.api import Category, Role, School
+from elearn.audit.api import EventKind, record
 from elearn.certificates.api import sample_certificate
 from elearn.clock import long_date
 from elearn.compliance import api as compliance
 from elearn.config import PRODUCTION, REPO_CONTENT_DIR, ConfigError
-from elearn.console.packages import PackageChoice, policy_package
 from elearn.content.cli import content
 from elearn.content.errors import ContentError
 from elearn.content.loader import load_library
@@ -47,6 +44,7 @@ from elearn.status import StatusKind
 from elearn.tenancy import scope_to_school
 from elearn.trust.service import add_school
 from elearn.versions.api import in_force, record_initial_version, versions_of
+from elearn.versions.packages import PackageChoice, policy_package
 from elearn.web import get_clock, get_library
 from scorm import STANDARDS, PackageError, Standard, build_package
 
@@ -281,7 +279,7 @@ def create_user(
 def two_step_off(email: str) -> None:
     with app_context():
         session = get_session()
-        member = two_step.turn_off_for(session, email)
+        member = accounts.turn_off_for(session, email)
         record(
             session,
             EventKind.TWO_STEP_DISABLED,

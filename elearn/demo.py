@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from elearn.accounts import service as accounts
-from elearn.accounts.models import Category, Role, School, StaffMember
+from elearn.accounts import api as accounts
+from elearn.accounts.api import Category, Role, School, StaffMember
 from elearn.certificates.api import last_signed_version_id
 from elearn.certificates.service import sign_declaration
 from elearn.clock import school_date

@@ -16,10 +16,8 @@ from flask import session as flask_session
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from elearn.accounts.models import School, StaffMember
-from elearn.accounts.service import all_schools
-from elearn.audit.models import EventKind
-from elearn.audit.service import record
+from elearn.accounts.api import School, StaffMember, all_schools
+from elearn.audit.api import EventKind, record
 from elearn.certificates.api import last_signed_version_id
 from elearn.clock import Clock
 from elearn.content.schema import Library

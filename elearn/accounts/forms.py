@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length
 
 from elearn.accounts.service import PASSWORD_MAX_LENGTH
@@ -114,16 +112,3 @@ class ConfirmPasswordForm(FlaskForm):
         validators=[InputRequired("Enter your password"), Length(max=PASSWORD_MAX_LENGTH)],
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
-
-
-class TwoStepRequirementForm(FlaskForm):
-    required = RadioField(
-        "Must headteachers use two-step sign-in?",
-        choices=[
-            SelectChoice("yes", "Yes: a headteacher without it must set it up when they sign in"),
-            SelectChoice("no", "No: each headteacher chooses"),
-        ],
-        widget=GovRadioInput(),
-        validators=[InputRequired("Choose yes or no")],
-    )
-    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -22,7 +22,7 @@ from elearn.accounts.forms import (
     TwoStepSetupForm,
 )
 from elearn.accounts.models import School, StaffMember
-from elearn.audit.models import EventKind
+from elearn.audit.api import EventKind
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError
 from elearn.security import client_address, is_safe_next

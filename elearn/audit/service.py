@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from elearn.accounts.models import School, StaffMember
+from elearn.accounts.api import School, StaffMember
 from elearn.audit.models import AuditEvent, EventKind
 
 __all__ = ["AuditEvent", "EventKind", "recent_events", "record"]

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from elearn.accounts.service import PASSWORD_MAX_LENGTH
+from elearn.accounts.api import PASSWORD_MAX_LENGTH
 
 
 class DeclarationForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from elearn.audit.models import EventKind
+from elearn.audit.api import EventKind
 from elearn.certificates import service
 from elearn.certificates.forms import DeclarationForm
 from elearn.db import get_session, writes_on_get

@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import School, StaffMember
-from elearn.accounts.service import passwords
+from elearn.accounts.api import School, StaffMember, passwords
 from elearn.certificates.models import Certificate, Declaration
 from elearn.certificates.pdf import CertificateContent, render_certificate
 from elearn.content.schema import Course

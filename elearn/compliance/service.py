@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import School, StaffMember
+from elearn.accounts.api import School, StaffMember
 from elearn.certificates import api as certificates
 from elearn.clock import school_date
 from elearn.policies import api as policies

@@ -12,7 +12,7 @@ from wtforms import EmailField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
-from elearn.accounts.models import Category
+from elearn.accounts.api import Category
 from elearn.fields import DayMonthYearField
 
 
@@ -60,3 +60,16 @@ class ActionForm(FlaskForm):
     """A one-button form (resume, archive, restore): only the CSRF token is checked."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class TwoStepRequirementForm(FlaskForm):
+    required = RadioField(
+        "Must headteachers use two-step sign-in?",
+        choices=[
+            SelectChoice("yes", "Yes: a headteacher without it must set it up when they sign in"),
+            SelectChoice("no", "No: each headteacher chooses"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Choose yes or no")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

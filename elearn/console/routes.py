@@ -18,15 +18,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from elearn.accounts import service as accounts
-from elearn.accounts import two_step
-from elearn.accounts.forms import TwoStepRequirementForm
-from elearn.accounts.models import Category
-from elearn.audit.models import EventKind
-from elearn.audit.service import recent_events
+from elearn.accounts import api as accounts
+from elearn.accounts.api import Category
+from elearn.audit.api import EventKind, recent_events
 from elearn.compliance import api as compliance
 from elearn.console import service as staff
-from elearn.console.forms import ActionForm, AddStaffForm, PauseForm
+from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TwoStepRequirementForm
 from elearn.console.reports import roster_csv
 from elearn.console.service import roster
 from elearn.content.placeholders import is_same_school
@@ -34,14 +31,11 @@ from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
 from elearn.policies.api import Policy
-from elearn.policies.forms import TrainingRulesForm
 from elearn.status import StatusKind
 from elearn.web import (
     current_member,
-    form_status,
     get_clock,
     get_library,
-    handle_form,
     headteacher_required,
     record_event,
     require_school,
@@ -217,12 +211,12 @@ def security() -> ResponseReturnValue:
     form = TwoStepRequirementForm(data={"required": "yes" if school.requires_two_step else "no"})
     if form.validate_on_submit():
         required = form.required.data == "yes"
-        two_step.set_requirement(session, school, required)
+        accounts.set_requirement(session, school, required)
         record_event(EventKind.TWO_STEP_REQUIREMENT_CHANGED, "required" if required else "optional")
         session.commit()
         flash("The two-step sign-in setting is saved.", "success")
         return redirect(url_for("console.security"), 303)
-    heads = two_step.headteachers(session, school)
+    heads = accounts.headteachers(session, school)
     page = render_template("console/security.html", form=form, headteachers=heads)
     return page, 400 if form.errors else 200
 
@@ -318,39 +312,3 @@ def archive(member_id: int) -> ResponseReturnValue:
 @headteacher_required
 def restore(member_id: int) -> ResponseReturnValue:
     return _one_button_action(member_id, staff.restore, "{name} is back on the roster.")
-
-
-# --- The school's default rules for new policies ----------------------------------------------
-
-
-@console.route("/settings", methods=["GET", "POST"])
-@headteacher_required
-def settings() -> ResponseReturnValue:
-    school = require_school()
-    form = TrainingRulesForm(
-        data={
-            "validity_months": school.validity_months,
-            "due_soon_days": school.due_soon_days,
-            "induction_days": school.induction_days,
-            "renewal": "date" if school.renewal_month else "months",
-            "renewal_day": school.renewal_day,
-            "renewal_month": school.renewal_month,
-        }
-    )
-
-    def save() -> None:
-        fixed = form.renewal.data == "date"
-        staff.update_school_defaults(
-            school,
-            validity_months=form.validity_months.data or 12,
-            due_soon_days=form.due_soon_days.data or 0,
-            induction_days=form.induction_days.data or 20,
-            renewal_day=form.renewal_day.data if fixed else None,
-            renewal_month=form.renewal_month.data if fixed else None,
-        )
-
-    if handle_form(form, save, error_field="renewal_day") is not None:
-        flash("The default rules are saved. Each new policy starts with them.", "success")
-        return redirect(url_for("policies.index"), 303)
-    page = render_template("console/settings.html", form=form, has_errors=bool(form.errors))
-    return page, form_status(form)

@@ -1,4 +1,4 @@
-"""The headteacher's changes to staff records, the school's default rules, and the roster."""
+"""The headteacher's changes to staff records, and the roster."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import School, StaffMember
+from elearn.accounts.api import School, StaffMember
 from elearn.compliance import api as compliance
 from elearn.compliance.api import MemberStatuses
 from elearn.errors import DomainError
-from elearn.policies import api as policies
 from elearn.policies.api import Policy
 from elearn.status import StatusKind
 
@@ -60,21 +59,3 @@ def archive(member: StaffMember, actor: StaffMember) -> None:
 
 def restore(member: StaffMember) -> None:
     member.is_archived = False
-
-
-def update_school_defaults(
-    school: School,
-    *,
-    validity_months: int,
-    due_soon_days: int,
-    induction_days: int,
-    renewal_day: int | None,
-    renewal_month: int | None,
-) -> None:
-    """Set the rules each new policy starts with; a fixed renewal date replaces the months."""
-    policies.check_renewal_date(renewal_day, renewal_month)
-    school.validity_months = validity_months
-    school.due_soon_days = due_soon_days
-    school.induction_days = induction_days
-    school.renewal_day = renewal_day
-    school.renewal_month = renewal_month

@@ -13,7 +13,7 @@ from wtforms import IntegerField, RadioField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from elearn.accounts.models import Category
+from elearn.accounts.api import Category
 from elearn.policies.models import PolicyMode
 from elearn.policies.service import LARGEST_ASSESSMENT
 

@@ -6,13 +6,18 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from elearn.accounts.models import Category
-from elearn.audit.models import EventKind
+from elearn.accounts.api import Category
+from elearn.audit.api import EventKind
 from elearn.compliance import api as compliance
 from elearn.db import get_session
 from elearn.errors import DomainError
 from elearn.policies import service
-from elearn.policies.forms import AddPolicyForm, PolicyActionForm, PolicyRulesForm
+from elearn.policies.forms import (
+    AddPolicyForm,
+    PolicyActionForm,
+    PolicyRulesForm,
+    TrainingRulesForm,
+)
 from elearn.policies.models import Policy, PolicyMode
 from elearn.versions.api import adopt_course, in_force
 from elearn.web import (
@@ -177,3 +182,39 @@ def retire(slug: str) -> ResponseReturnValue:
 @headteacher_required
 def restore(slug: str) -> ResponseReturnValue:
     return _one_button(slug, "restore")
+
+
+# --- The school's default rules for new policies ----------------------------------------------
+
+
+@policies.route("/defaults", methods=["GET", "POST"])
+@headteacher_required
+def defaults() -> ResponseReturnValue:
+    school = require_school()
+    form = TrainingRulesForm(
+        data={
+            "validity_months": school.validity_months,
+            "due_soon_days": school.due_soon_days,
+            "induction_days": school.induction_days,
+            "renewal": "date" if school.renewal_month else "months",
+            "renewal_day": school.renewal_day,
+            "renewal_month": school.renewal_month,
+        }
+    )
+
+    def save() -> None:
+        fixed = form.renewal.data == "date"
+        service.update_school_defaults(
+            school,
+            validity_months=form.validity_months.data or 12,
+            due_soon_days=form.due_soon_days.data or 0,
+            induction_days=form.induction_days.data or 20,
+            renewal_day=form.renewal_day.data if fixed else None,
+            renewal_month=form.renewal_month.data if fixed else None,
+        )
+
+    if handle_form(form, save, error_field="renewal_day") is not None:
+        flash("The default rules are saved. Each new policy starts with them.", "success")
+        return redirect(url_for("policies.index"), 303)
+    page = render_template("policies/defaults.html", form=form, has_errors=bool(form.errors))
+    return page, form_status(form)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import Category, School, StaffMember
+from elearn.accounts.api import Category, School, StaffMember
 from elearn.content.placeholders import course_for_school
 from elearn.content.schema import Course, Lesson, Library
 from elearn.content.schema import Policy as PolicyText
@@ -143,6 +143,24 @@ def retire(policy: Policy, now: datetime) -> None:
 
 def restore(policy: Policy) -> None:
     policy.retired_at = None
+
+
+def update_school_defaults(
+    school: School,
+    *,
+    validity_months: int,
+    due_soon_days: int,
+    induction_days: int,
+    renewal_day: int | None,
+    renewal_month: int | None,
+) -> None:
+    """Set the rules each new policy starts with; a fixed renewal date replaces the months."""
+    check_renewal_date(renewal_day, renewal_month)
+    school.validity_months = validity_months
+    school.due_soon_days = due_soon_days
+    school.induction_days = induction_days
+    school.renewal_day = renewal_day
+    school.renewal_month = renewal_month
 
 
 def rules_of(policy: Policy) -> Rules:

@@ -21,7 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from elearn.accounts.models import StaffMember
+from elearn.accounts.api import StaffMember
 from elearn.content.schema import Course
 from elearn.errors import DomainError, NotFound
 from elearn.policies.api import PolicyMode

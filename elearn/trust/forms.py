@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from elearn.accounts.service import SCHOOL_NAME_LENGTH
+from elearn.accounts.api import SCHOOL_NAME_LENGTH
 
 
 class AddSchoolForm(FlaskForm):

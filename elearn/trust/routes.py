@@ -7,8 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 
-from elearn.accounts.service import all_schools
-from elearn.audit.models import EventKind
+from elearn.accounts.api import all_schools
+from elearn.audit.api import EventKind
 from elearn.db import get_session
 from elearn.errors import DomainError, NotFound
 from elearn.tenancy import unscoped

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from elearn.accounts import service as accounts
-from elearn.accounts.models import School
+from elearn.accounts import api as accounts
+from elearn.accounts.api import School
 from elearn.compliance import api as compliance
 from elearn.content.schema import Course, Library
 from elearn.errors import DomainError

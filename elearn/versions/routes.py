@@ -6,9 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from elearn.audit.models import EventKind
+from elearn.audit.api import EventKind
 from elearn.certificates.api import declaration_counts
-from elearn.console.packages import package_download
 from elearn.content.placeholders import course_for_school, is_same_school
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError, NotFound
@@ -16,6 +15,7 @@ from elearn.policies import api as policies
 from elearn.versions import service
 from elearn.versions.forms import ContentFolderForm, DiscardDraftForm, PublishForm, UploadPolicyForm
 from elearn.versions.models import ChangeKind
+from elearn.versions.packages import package_download
 from elearn.web import (
     current_member,
     form_status,

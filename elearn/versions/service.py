@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import School, StaffMember
+from elearn.accounts.api import School, StaffMember
 from elearn.content.errors import ContentError
 from elearn.content.placeholders import course_for_school
 from elearn.content.policy_file import parse_policy, policy_to_yaml
@@ -22,7 +22,7 @@ from elearn.content.policy_import import PolicyImportError, import_policy
 from elearn.content.schema import Course, Library, Policy
 from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
-from elearn.policies.models import Policy as PolicyRecord
+from elearn.policies.api import Policy as PolicyRecord
 from elearn.versions.diff import ChangeKind as ClauseChangeKind
 from elearn.versions.diff import ClauseChange, declaration_changed, diff_policies
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion

@@ -939,13 +939,25 @@ TARGETS = {
         extra=DATES,
     ),
     "rules-validity-months": Target(
-        "headteacher", "", "POST", "/console/settings", RULES_FORM, "validity_months", INTEGERS
+        "headteacher",
+        "",
+        "POST",
+        "/console/policies/defaults",
+        RULES_FORM,
+        "validity_months",
+        INTEGERS,
     ),
     "rules-renewal": Target(
-        "headteacher", "", "POST", "/console/settings", RULES_FORM, "renewal", POSITIONS
+        "headteacher", "", "POST", "/console/policies/defaults", RULES_FORM, "renewal", POSITIONS
     ),
     "rules-renewal-month": Target(
-        "headteacher", "", "POST", "/console/settings", RULES_FORM, "renewal_month", INTEGERS
+        "headteacher",
+        "",
+        "POST",
+        "/console/policies/defaults",
+        RULES_FORM,
+        "renewal_month",
+        INTEGERS,
     ),
     "security-required": Target(
         "headteacher", "", "POST", "/console/security", {"required": "yes"}, "required", POSITIONS

@@ -184,7 +184,7 @@ def test_the_schools_default_rules_are_for_new_policies_not_the_ones_it_has(
     finish_course(client, session, staff, course)
     sign_in_as(client, headteacher)
     response = client.post(
-        "/console/settings",
+        "/console/policies/defaults",
         data={
             "validity_months": "24",
             "due_soon_days": "30",
@@ -224,7 +224,7 @@ def test_bad_training_rules_re_render_with_errors(
         "renewal": "months",
     }
     form.update(data)
-    response = as_headteacher.post("/console/settings", data=form)
+    response = as_headteacher.post("/console/policies/defaults", data=form)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 

@@ -75,7 +75,7 @@ def test_staff_and_headteacher_pages_have_no_repeated_attributes_or_ids(
         "/console/staff/new",
         "/console/policies/social-networking/",
         f"/console/policies/social-networking/drafts/{draft}",
-        "/console/settings",
+        "/console/policies/defaults",
     ):
         found[path] = faults_in(client.get(path).get_data(as_text=True))
     assert {path: faults for path, faults in found.items() if faults} == {}

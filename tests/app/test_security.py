@@ -100,7 +100,7 @@ STATE_CHANGING = [
     ("/console/staff/{staff_id}/archive", {}),
     ("/console/staff/{staff_id}/restore", {}),
     (
-        "/console/settings",
+        "/console/policies/defaults",
         {"validity_months": "6", "due_soon_days": "10", "induction_days": "5", "renewal": "months"},
     ),
     ("/console/policies/add", {"course": "social-networking"}),

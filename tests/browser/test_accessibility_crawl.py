@@ -150,7 +150,7 @@ MUST_REACH = {
         "/console/",
         "/console/staff/new",
         "/console/staff/<n>",
-        "/console/settings",
+        "/console/policies/defaults",
         "/console/security",
         "/console/audit",
         "/console/policies/social-networking/",

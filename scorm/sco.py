@@ -31,6 +31,7 @@ from jinja2 import (
     select_autoescape,
 )
 
+from elearn.content.question_types import kind_of
 from elearn.content.schema import Clause, Course, Lesson, Question
 from scorm.settings import PackageSettings
 
@@ -76,12 +77,14 @@ def template_environment() -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    return Environment(
+    environment = Environment(
         loader=loader,
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["kind_of"] = kind_of
+    return environment
 
 
 def sco_files(course: Course, settings: PackageSettings) -> dict[str, bytes]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from elearn.content.errors import ContentProblem
 from elearn.content.policy_import import import_policy
+from elearn.content.question_types import kind_of
 from elearn.content.schema import Course, Exhibit, Policy, Question, QuestionType
 
 # Enough for a retake to draw questions the person has not seen yet.
@@ -151,7 +152,7 @@ def _check_bias(course: Course) -> list[ContentProblem]:
         question
         for lesson in course.lessons
         for question in lesson.questions
-        if question.type is not QuestionType.TRUE_FALSE
+        if not kind_of(question).has_fixed_options
     ]
     if len(choice_questions) >= MIN_QUESTIONS_FOR_BIAS_CHECKS:
         longest = [question for question in choice_questions if _correct_is_longest(question)]
@@ -172,7 +173,7 @@ def _check_bias(course: Course) -> list[ContentProblem]:
         question
         for lesson in course.lessons
         for question in lesson.questions
-        if question.type is QuestionType.SINGLE
+        if not kind_of(question).has_fixed_options and len(kind_of(question).right_answers) == 1
     ]
     if len(single) >= MIN_QUESTIONS_FOR_BIAS_CHECKS:
         positions = Counter(
@@ -326,8 +327,8 @@ def _check_citations(course: Course) -> list[ContentProblem]:
 
 
 def _option_name(question: Question, number: int) -> str:
-    if question.type is QuestionType.TRUE_FALSE:
-        return "'true'" if number == 1 else "'false'"
+    if kind_of(question).has_fixed_options:
+        return f"'{question.options[number - 1].text.lower()}'"
     return f"option {number}"
 
 

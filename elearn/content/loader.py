@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from elearn.content.errors import ContentError, ContentProblem
 from elearn.content.policy_file import load_policy
+from elearn.content.question_types import QUESTION_TYPES, clause_list
+from elearn.content.reader import FileReader
 from elearn.content.schema import (
     Course,
     Exhibit,
     Lesson,
     Library,
-    Option,
     Policy,
     Question,
     QuestionType,
@@ -29,92 +29,8 @@ from elearn.content.schema import (
 from elearn.content.yamlfile import LineDict, LineList, read_yaml
 
 EXHIBIT_KINDS = frozenset({"message", "friend_request", "post", "profile", "note"})
-OPTION_KEYS = "abcdefgh"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 SCHOOL_PLACEHOLDER = "{school}"
-
-
-class _FileReader:
-    """Typed access to one parsed file's values, noting a problem instead of raising."""
-
-    def __init__(self, name: str, problems: list[ContentProblem]) -> None:
-        self.name = name
-        self.problems = problems
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(self.name, line, message))
-
-    def mapping(self, value: Any, line: int, what: str) -> LineDict | None:
-        if isinstance(value, LineDict):
-            return value
-        self.problem(line, f"{what} should be a set of 'key: value' lines")
-        return None
-
-    def text(self, data: LineDict, key: str, *, required: bool = True) -> str:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.problem(data.line, f"'{key}' is missing")
-            return ""
-        if isinstance(value, bool | LineDict | LineList):
-            self.problem(data.line_of(key), f"'{key}' should be text")
-            return ""
-        text = str(value).strip()
-        if required and not text:
-            self.problem(data.line_of(key), f"'{key}' is empty")
-        return text
-
-    def texts(self, data: LineDict, key: str, *, required: bool = True) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.problem(data.line, f"'{key}' is missing")
-            return ()
-        if not isinstance(value, LineList):
-            self.problem(data.line_of(key), f"'{key}' should be a list")
-            return ()
-        items = []
-        for item, line in zip(value, value.item_lines, strict=True):
-            if isinstance(item, LineDict | LineList) or item is None or str(item).strip() == "":
-                self.problem(line, f"each item of '{key}' should be a line of text")
-                continue
-            items.append(str(item).strip())
-        return tuple(items)
-
-    def items(self, data: LineDict, key: str, *, required: bool = True) -> list[tuple[Any, int]]:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.problem(data.line, f"'{key}' is missing")
-            return []
-        if not isinstance(value, LineList):
-            self.problem(data.line_of(key), f"'{key}' should be a list")
-            return []
-        return list(zip(value, value.item_lines, strict=True))
-
-    def integer(self, data: LineDict, key: str, default: int, low: int, high: int) -> int:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(
-                data.line_of(key), f"'{key}' should be a whole number from {low} to {high}"
-            )
-            return default
-        return value
-
-    def boolean(self, data: LineDict, key: str, *, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problem(data.line_of(key), f"'{key}' should be true or false")
-            return default
-        return value
-
-    def unknown_keys(self, data: LineDict, allowed: set[str], what: str) -> None:
-        for key in data:
-            if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                self.problem(
-                    data.line_of(key), f"unknown key '{key}' in {what} (expected: {known})"
-                )
 
 
 def load_library(library_dir: str | Path) -> Library:
@@ -161,7 +77,7 @@ def load_course(content_dir: str | Path) -> Course:
     problems += read_problems
     if data is None:
         raise ContentError(problems)
-    reader = _FileReader("course.yaml", problems)
+    reader = FileReader("course.yaml", problems)
     course_data = reader.mapping(data, 1, "course.yaml")
     if course_data is None:
         raise ContentError(problems)
@@ -246,7 +162,7 @@ def load_course(content_dir: str | Path) -> Course:
 
 
 def _names_the_school(
-    reader: _FileReader, course_data: LineDict, policy: Policy
+    reader: FileReader, course_data: LineDict, policy: Policy
 ) -> tuple[tuple[str, str], ...]:
     """The phrases by which the policy names its own school, and what other schools read there."""
     if "names_the_school" not in course_data:
@@ -272,9 +188,7 @@ def _names_the_school(
     return tuple(pairs)
 
 
-def _critical_clauses(
-    reader: _FileReader, course_data: LineDict, policy: Policy
-) -> tuple[str, ...]:
+def _critical_clauses(reader: FileReader, course_data: LineDict, policy: Policy) -> tuple[str, ...]:
     """The clauses marked critical: each must be a clause of the policy that teaches something."""
     cited = reader.texts(course_data, "critical_clauses", required=False)
     formal = {clause.id for clause in policy.clauses if clause.is_formal}
@@ -306,7 +220,7 @@ def _item_lines(data: LineDict, key: str) -> list[int]:
 
 
 def _load_policy(
-    root: Path, policy_name: str, course_data: LineDict, reader: _FileReader
+    root: Path, policy_name: str, course_data: LineDict, reader: FileReader
 ) -> Policy | None:
     if not policy_name:
         return None
@@ -332,7 +246,7 @@ def _load_lesson(
     problems += read_problems
     if data is None:
         return None
-    reader = _FileReader(name, problems)
+    reader = FileReader(name, problems)
     lesson_data = reader.mapping(data, 1, "a lesson file")
     if lesson_data is None:
         return None
@@ -351,7 +265,7 @@ def _load_lesson(
         },
         "a lesson",
     )
-    clauses = _clause_list(reader, lesson_data, "clauses", clause_ids, required=True)
+    clauses = clause_list(reader, lesson_data, "clauses", clause_ids, required=True)
     scenarios = []
     for item, line in reader.items(lesson_data, "scenarios"):
         scenario = reader.mapping(item, line, "a scenario")
@@ -383,17 +297,7 @@ def _load_lesson(
     )
 
 
-def _clause_list(
-    reader: _FileReader, data: LineDict, key: str, clause_ids: set[str], *, required: bool
-) -> tuple[str, ...]:
-    cited = reader.texts(data, key, required=required)
-    for clause_id in cited:
-        if clause_id not in clause_ids:
-            reader.problem(data.line_of(key), f"clause '{clause_id}' is not in the policy")
-    return cited
-
-
-def _exhibit(reader: _FileReader, data: LineDict) -> Exhibit | None:
+def _exhibit(reader: FileReader, data: LineDict) -> Exhibit | None:
     if "exhibit" not in data:
         return None
     exhibit = reader.mapping(data["exhibit"], data.line_of("exhibit"), "'exhibit'")
@@ -423,7 +327,7 @@ def _exhibit(reader: _FileReader, data: LineDict) -> Exhibit | None:
 
 
 def _questions(
-    reader: _FileReader,
+    reader: FileReader,
     lesson_data: LineDict,
     key: str,
     lesson_id: str,
@@ -442,7 +346,7 @@ def _questions(
 
 
 def _question(
-    reader: _FileReader,
+    reader: FileReader,
     data: LineDict,
     lesson_id: str,
     clause_ids: set[str],
@@ -461,12 +365,10 @@ def _question(
         allowed = ", ".join(kind.value for kind in QuestionType)
         reader.problem(data.line_of("type"), f"question type '{type_name}' is not one of {allowed}")
         return None
-    clauses = _clause_list(reader, data, "clauses", clause_ids, required=True)
-    if question_type is QuestionType.TRUE_FALSE:
-        options = _true_false_options(reader, data, clauses)
-    else:
-        options = _choice_options(reader, data, clauses, clause_ids)
-    _check_correct_count(reader, data, question_type, options)
+    clauses = clause_list(reader, data, "clauses", clause_ids, required=True)
+    kind = QUESTION_TYPES[question_type]
+    options = kind.read_options(reader, data, clauses, clause_ids)
+    kind.check_right_answers(reader, data, options)
     return Question(
         id=question_id,
         lesson_id=lesson_id,
@@ -478,77 +380,6 @@ def _question(
         exhibit=_exhibit(reader, data),
         source=f"{reader.name}:{data.line}",
     )
-
-
-def _choice_options(
-    reader: _FileReader, data: LineDict, clauses: tuple[str, ...], clause_ids: set[str]
-) -> tuple[Option, ...]:
-    options = []
-    items = reader.items(data, "options")
-    if items and not 2 <= len(items) <= len(OPTION_KEYS):
-        reader.problem(data.line_of("options"), f"a question needs 2 to {len(OPTION_KEYS)} options")
-    for index, (item, line) in enumerate(items[: len(OPTION_KEYS)]):
-        option = reader.mapping(item, line, "an option")
-        if option is None:
-            continue
-        reader.unknown_keys(option, {"text", "correct", "feedback", "clauses"}, "an option")
-        correct = option.get("correct", False)
-        if not isinstance(correct, bool):
-            reader.problem(option.line_of("correct"), "'correct' should be true or false")
-            correct = False
-        own_clauses = _clause_list(reader, option, "clauses", clause_ids, required=False)
-        options.append(
-            Option(
-                key=OPTION_KEYS[index],
-                text=reader.text(option, "text"),
-                is_correct=correct,
-                feedback=reader.text(option, "feedback"),
-                clauses=own_clauses or clauses,
-            )
-        )
-    return tuple(options)
-
-
-def _true_false_options(
-    reader: _FileReader, data: LineDict, clauses: tuple[str, ...]
-) -> tuple[Option, ...]:
-    answer = data.get("answer")
-    if not isinstance(answer, bool):
-        reader.problem(
-            data.line_of("answer"), "a true_false question needs 'answer: true' or 'false'"
-        )
-        return ()
-    feedback = reader.mapping(data.get("feedback"), data.line_of("feedback"), "'feedback'")
-    if feedback is None:
-        return ()
-    texts = {}
-    for choice in (True, False):
-        name = "true" if choice else "false"
-        value = feedback.get(name)
-        if value is None or not str(value).strip():
-            reader.problem(feedback.line, f"'feedback' needs a '{name}' line")
-        texts[choice] = str(value or "").strip()
-    return (
-        Option("a", "True", answer is True, texts[True], clauses),
-        Option("b", "False", answer is False, texts[False], clauses),
-    )
-
-
-def _check_correct_count(
-    reader: _FileReader, data: LineDict, question_type: QuestionType, options: tuple[Option, ...]
-) -> None:
-    if not options:
-        return
-    correct = sum(option.is_correct for option in options)
-    line = data.line_of("options") if "options" in data else data.line
-    if question_type is QuestionType.SINGLE and correct != 1:
-        reader.problem(
-            line, f"a single-choice question needs exactly one correct option, not {correct}"
-        )
-    if question_type is QuestionType.MULTIPLE and correct < 2:
-        reader.problem(
-            line, f"a multiple-response question needs two or more correct options, not {correct}"
-        )
 
 
 def _check_unique_question_ids(lessons: list[Lesson], problems: list[ContentProblem]) -> None:

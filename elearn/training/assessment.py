@@ -6,6 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from elearn.content.question_types import kind_of
 from elearn.content.schema import Course, Question
 
 
@@ -70,7 +71,7 @@ def draw_questions(
     drawn = []
     for question in chosen:
         keys = [option.key for option in question.options]
-        if question.type.value != "true_false":
+        if not kind_of(question).has_fixed_options:
             rng.shuffle(keys)
         drawn.append(DrawnQuestion(question.id, tuple(keys)))
     return drawn
@@ -87,7 +88,9 @@ def grade(
     for item in drawn:
         question = course.question(item.question_id)
         selected = frozenset(key for key in answers.get(item.question_id, frozenset()))
-        results.append(QuestionResult(question, selected, selected == question.correct_keys))
+        results.append(
+            QuestionResult(question, selected, kind_of(question).is_right(question, selected))
+        )
     correct = sum(result.is_correct for result in results)
     percent = round(100 * correct / len(results)) if results else 0
     # Compare exact fractions so 79.6 % rounded to 80 % is still a fail at an 80 % pass mark.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
@@ -15,7 +15,8 @@ from wtforms import Field, RadioField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from elearn.content.schema import Question, QuestionType
+from elearn.content.question_types import kind_of
+from elearn.content.schema import Question
 
 
 @dataclass(frozen=True)
@@ -28,22 +29,22 @@ class ShownQuestion:
     number: int
 
 
+# How each kind of question's `input` is asked for on a page.
+INPUT_FIELDS: dict[str, tuple[type[Field], Callable[[], object]]] = {
+    "radios": (RadioField, GovRadioInput),
+    "checkboxes": (SelectMultipleField, GovCheckboxesInput),
+}
+
+
 def answer_field(shown: ShownQuestion) -> Field:
-    label = shown.question.prompt
-    required = InputRequired(f"Answer question {shown.number}")
-    if shown.question.type is QuestionType.MULTIPLE:
-        return SelectMultipleField(
-            label,
-            choices=[SelectChoice(value, label) for value, label in shown.choices],
-            widget=GovCheckboxesInput(),
-            description="Select all that apply.",
-            validators=[required],
-        )
-    return RadioField(
-        label,
+    kind = kind_of(shown.question)
+    field_class, widget = INPUT_FIELDS[kind.input]
+    return field_class(
+        shown.question.prompt,
         choices=[SelectChoice(value, label) for value, label in shown.choices],
-        widget=GovRadioInput(),
-        validators=[required],
+        widget=widget(),
+        description=kind.hint,
+        validators=[InputRequired(f"Answer question {shown.number}")],
     )
 
 

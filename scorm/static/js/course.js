@@ -26,7 +26,8 @@
       template: template,
       id: template.getAttribute("data-question"),
       lesson: parseInt(template.getAttribute("data-lesson"), 10),
-      type: template.getAttribute("data-type"),
+      interaction: template.getAttribute("data-interaction"),
+      fixed: template.getAttribute("data-fixed") === "yes",
       keys: template.getAttribute("data-keys").split(""),
       clauses: template.getAttribute("data-clauses").split(" ").filter(Boolean),
       cites: template.getAttribute("data-cites"),
@@ -543,7 +544,7 @@
       var right = answers[question.id].keys;
       runtime.answer({
         id: question.id,
-        type: question.type,
+        interaction: question.interaction,
         response: progress.keysOf(state.sitting.answers[index], question.keys),
         correct: right,
         isCorrect: grade.results[index],

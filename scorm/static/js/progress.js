@@ -206,12 +206,13 @@
     return shuffle(chosen, random);
   }
 
-  /** The order a sitting shows each drawn question's options in: shuffled, except true or false. */
+  /** The order a sitting shows each drawn question's options in: shuffled, except where the
+   * question's kind fixes them (true, then false). */
   function optionOrders(seed, drawnQuestions) {
     var random = generator(seed ^ 0x5bd1e995);
     return drawnQuestions.map(function (question) {
       var keys = question.keys.slice();
-      return question.type === "true_false" ? keys : shuffle(keys, random);
+      return question.fixed ? keys : shuffle(keys, random);
     });
   }
 

@@ -241,9 +241,9 @@
         if (!adapter.isWriting()) return;
         var prefix = "cmi.interactions." + interactionCount + ".";
         interactionCount += 1;
-        var isTrueFalse = item.type === "true_false";
+        var isTrueFalse = item.interaction === "true-false";
         set(prefix + "id", item.id);
-        set(prefix + "type", isTrueFalse ? "true-false" : "choice");
+        set(prefix + "type", item.interaction);
         if (standard === "1.2") {
           item.clauses.forEach(function (clause, index) {
             set(prefix + "objectives." + index + ".id", "clause-" + clause);

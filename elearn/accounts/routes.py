@@ -33,8 +33,10 @@ from elearn.web import (
     form_status,
     get_clock,
     get_library,
+    handle_form,
     headteacher_required,
     record_event,
+    require_school,
     show_form_error,
 )
 
@@ -101,28 +103,27 @@ def first_run() -> ResponseReturnValue:
     if service.has_headteacher(session):
         return redirect(url_for("auth.login"))
     form = FirstRunForm()
-    if form.validate_on_submit():
-        now = get_clock().now()
-        try:
-            member = service.set_up_school(
-                session,
-                school_name=form.school.data or "",
-                name=form.name.data or "",
-                email=form.email.data or "",
-                password=form.password.data or "",
-                now=now,
-            )
-            school = session.get_one(School, member.school_id)
-            for course in get_library().courses:
-                adopt_course(session, school, course, now)
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "password")
-        else:
-            _sign_in(member)
-            session.commit()
-            flash("Your school is set up. Add your staff from the console.", "success")
-            return redirect(url_for("console.index"), 303)
+    now = get_clock().now()
+
+    def set_up() -> StaffMember:
+        member = service.set_up_school(
+            session,
+            school_name=form.school.data or "",
+            name=form.name.data or "",
+            email=form.email.data or "",
+            password=form.password.data or "",
+            now=now,
+        )
+        school = session.get_one(School, member.school_id)
+        for course in get_library().courses:
+            adopt_course(session, school, course, now)
+        return member
+
+    if (done := handle_form(form, set_up, error_field="password")) is not None:
+        _sign_in(done.value)
+        session.commit()
+        flash("Your school is set up. Add your staff from the console.", "success")
+        return redirect(url_for("console.index"), 303)
     page = render_template("accounts/first_run.html", form=form, library=get_library())
     return page, form_status(form)
 
@@ -255,50 +256,45 @@ def setup_link(token: str) -> ResponseReturnValue:
     link = service.find_setup_link(session, token, now)
     member = service.setup_link_member(session, link)
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            member = service.use_setup_link(session, token, form.password.data or "", now)
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "password")
-        else:
-            record_event(EventKind.PASSWORD_CHANGED, member.email, actor=member)
-            session.commit()
-            if member.has_two_step:  # a new password is still only the first step
-                return _ask_for_code(member, now, None)
-            _sign_in(member)
-            session.commit()
-            flash("Your password is saved. Welcome to your training.", "success")
-            return redirect(_landing_page(member, None), 303)
-    status = 400 if form.errors else 200
-    return render_template("accounts/setup_link.html", form=form, member=member), status
+
+    def choose_password() -> StaffMember:
+        chosen = service.use_setup_link(session, token, form.password.data or "", now)
+        record_event(EventKind.PASSWORD_CHANGED, chosen.email, actor=chosen)
+        return chosen
+
+    if (done := handle_form(form, choose_password, error_field="password")) is not None:
+        member = done.value
+        if member.has_two_step:  # a new password is still only the first step
+            return _ask_for_code(member, now, None)
+        _sign_in(member)
+        session.commit()
+        flash("Your password is saved. Welcome to your training.", "success")
+        return redirect(_landing_page(member, None), 303)
+    page = render_template("accounts/setup_link.html", form=form, member=member)
+    return page, form_status(form)
 
 
 @accounts.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        session = get_session()
-        member = current_member()
-        try:
-            service.change_password(
-                session,
-                member,
-                form.current.data or "",
-                form.password.data or "",
-                get_clock().now(),
-            )
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "password")
-        else:
-            record_event(EventKind.PASSWORD_CHANGED, member.email)
-            session.commit()
-            login_user(member)  # the old session id is no longer valid; carry on with the new one
-            flash("Your password has been changed. Other devices have been signed out.", "success")
-            return redirect(url_for("training.home"), 303)
-    return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200
+    member = current_member()
+
+    def change() -> None:
+        service.change_password(
+            get_session(),
+            member,
+            form.current.data or "",
+            form.password.data or "",
+            get_clock().now(),
+        )
+        record_event(EventKind.PASSWORD_CHANGED, member.email)
+
+    if handle_form(form, change, error_field="password") is not None:
+        login_user(member)  # the old session id is no longer valid; carry on with the new one
+        flash("Your password has been changed. Other devices have been signed out.", "success")
+        return redirect(url_for("training.home"), 303)
+    return render_template("accounts/change_password.html", form=form), form_status(form)
 
 
 @accounts.route("/two-step", methods=["GET", "POST"])
@@ -310,20 +306,18 @@ def two_step_settings() -> ResponseReturnValue:
         return _two_step_is_on(member)
     session = get_session()
     form = TwoStepSetupForm()
-    if form.validate_on_submit():
-        try:
-            codes = two_step.enable(session, member, form.code.data or "", get_clock().now())
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "code")
-        else:
-            record_event(EventKind.TWO_STEP_ENABLED, member.email)
-            session.commit()
-            login_user(member)  # other sessions have ended; this one carries on
-            return render_template("accounts/recovery_codes.html", codes=codes, is_new=True)
+
+    def enable() -> list[str]:
+        codes = two_step.enable(session, member, form.code.data or "", get_clock().now())
+        record_event(EventKind.TWO_STEP_ENABLED, member.email)
+        return codes
+
+    if (done := handle_form(form, enable, error_field="code")) is not None:
+        login_user(member)  # other sessions have ended; this one carries on
+        return render_template("accounts/recovery_codes.html", codes=done.value, is_new=True)
     secret = two_step.start_setup(session, member)
     session.commit()
-    return _two_step_setup_page(member, secret, form), 400 if form.errors else 200
+    return _two_step_setup_page(member, secret, form), form_status(form)
 
 
 def _two_step_setup_page(member: StaffMember, secret: str, form: TwoStepSetupForm) -> str:
@@ -358,20 +352,17 @@ def _two_step_is_on(
 @headteacher_required
 def renew_recovery_codes() -> ResponseReturnValue:
     form = ConfirmPasswordForm(prefix="renew")
-    session = get_session()
     member = current_member()
-    if form.validate_on_submit():
-        try:
-            codes = two_step.renew_recovery_codes(
-                session, member, form.password.data or "", get_clock().now()
-            )
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "password")
-        else:
-            record_event(EventKind.RECOVERY_CODES_RENEWED, member.email)
-            session.commit()
-            return render_template("accounts/recovery_codes.html", codes=codes, is_new=False)
+
+    def renew() -> list[str]:
+        codes = two_step.renew_recovery_codes(
+            get_session(), member, form.password.data or "", get_clock().now()
+        )
+        record_event(EventKind.RECOVERY_CODES_RENEWED, member.email)
+        return codes
+
+    if (done := handle_form(form, renew, error_field="password")) is not None:
+        return render_template("accounts/recovery_codes.html", codes=done.value, is_new=False)
     return _two_step_is_on(member, renew_form=form), 400
 
 
@@ -379,18 +370,14 @@ def renew_recovery_codes() -> ResponseReturnValue:
 @headteacher_required
 def turn_off_two_step() -> ResponseReturnValue:
     form = ConfirmPasswordForm(prefix="off")
-    session = get_session()
     member = current_member()
-    school = current_school()
-    if form.validate_on_submit() and school is not None:
-        try:
-            two_step.disable(session, member, school, form.password.data or "", get_clock().now())
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "password")
-        else:
-            record_event(EventKind.TWO_STEP_DISABLED, member.email)
-            session.commit()
-            flash("Two-step sign-in is off. You now sign in with your password alone.", "success")
-            return redirect(url_for("accounts.two_step_settings"), 303)
+    school = require_school()
+
+    def turn_off() -> None:
+        two_step.disable(get_session(), member, school, form.password.data or "", get_clock().now())
+        record_event(EventKind.TWO_STEP_DISABLED, member.email)
+
+    if handle_form(form, turn_off, error_field="password") is not None:
+        flash("Two-step sign-in is off. You now sign in with your password alone.", "success")
+        return redirect(url_for("accounts.two_step_settings"), 303)
     return _two_step_is_on(member, off_form=form), 400

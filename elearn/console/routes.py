@@ -34,13 +34,14 @@ from elearn.policies.api import Policy
 from elearn.status import StatusKind
 from elearn.web import (
     current_member,
+    form_status,
     get_clock,
     get_library,
+    handle_form,
     headteacher_required,
     record_event,
     require_school,
     school_policies,
-    show_form_error,
 )
 
 console = Blueprint("console", __name__, url_prefix="/console")
@@ -153,30 +154,25 @@ def roster_export() -> ResponseReturnValue:
 @headteacher_required
 def add_staff() -> ResponseReturnValue:
     form = AddStaffForm()
-    if form.validate_on_submit():
-        session = get_session()
-        try:
-            member, token = accounts.add_staff_member(
-                session,
-                require_school(),
-                email=form.email.data or "",
-                name=form.name.data or "",
-                category=Category(form.category.data),
-                starts_on=form.starts_on.data,  # type: ignore[arg-type]
-                now=get_clock().now(),
-                link_valid_for=_link_valid_for(),
-            )
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "email")
-        else:
-            record_event(EventKind.STAFF_ADDED, member.email)
-            session.commit()
-            return _show_setup_link(member, token), 201
-    return (
-        render_template("console/add_staff.html", form=form, has_errors=bool(form.errors)),
-        400 if form.errors else 200,
-    )
+
+    def add() -> tuple[accounts.StaffMember, str]:
+        added = accounts.add_staff_member(
+            get_session(),
+            require_school(),
+            email=form.email.data or "",
+            name=form.name.data or "",
+            category=Category(form.category.data),
+            starts_on=form.starts_on.data,  # type: ignore[arg-type]
+            now=get_clock().now(),
+            link_valid_for=_link_valid_for(),
+        )
+        record_event(EventKind.STAFF_ADDED, added[0].email)
+        return added
+
+    if (done := handle_form(form, add, error_field="email")) is not None:
+        return _show_setup_link(*done.value), 201
+    page = render_template("console/add_staff.html", form=form, has_errors=bool(form.errors))
+    return page, form_status(form)
 
 
 @console.route("/staff/<int:member_id>/setup-link", methods=["POST"])
@@ -265,16 +261,13 @@ def pause(member_id: int) -> ResponseReturnValue:
     session = get_session()
     found = accounts.school_member(session, require_school(), member_id)
     form = PauseForm()
-    if form.validate_on_submit():
-        try:
-            staff.pause(found, form.returns_on.data, get_clock().today())  # type: ignore[arg-type]
-        except DomainError as error:
-            session.rollback()
-            show_form_error(form, error, "returns_on")
-        else:
-            session.commit()
-            flash(f"{found.name}'s training is paused.", "success")
-            return redirect(url_for("console.member", member_id=found.id), 303)
+
+    def pause_them() -> None:
+        staff.pause(found, form.returns_on.data, get_clock().today())  # type: ignore[arg-type]
+
+    if handle_form(form, pause_them, error_field="returns_on") is not None:
+        flash(f"{found.name}'s training is paused.", "success")
+        return redirect(url_for("console.member", member_id=found.id), 303)
     return _staff_page(found, form)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -125,22 +126,54 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app_config(database_url: str, library: Library, clock: FixedClock) -> dict[str, Any]:
+def app_config(database_url: str, library: Library) -> dict[str, Any]:
     return {
         "ENVIRONMENT": "testing",
         "DATABASE_URL": database_url,
         "LIBRARY": library,
-        "CLOCK": clock,
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "https://training.school.example",
     }
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any], engine: Engine) -> Iterator[Flask]:
-    app = create_app(app_config)
+def draw_seed() -> int:
+    """The seed of this test's question draws: the same questions every run. Override it (or
+    parametrise it) to see other draws."""
+    return 2026
+
+
+# Apps already built, by their configuration: building one per test costs more than most tests.
+_apps: dict[tuple[tuple[str, object], ...], Flask] = {}
+
+
+def _config_key(config: dict[str, Any]) -> tuple[tuple[str, object], ...]:
+    """Plain values as they are; anything else (the library) by identity."""
+    plain = (str, int, float, bool, type(None))
+    return tuple(
+        sorted(
+            (name, value if isinstance(value, plain) else id(value))
+            for name, value in config.items()
+        )
+    )
+
+
+@pytest.fixture
+def app(
+    app_config: dict[str, Any], engine: Engine, clock: FixedClock, draw_seed: int
+) -> Iterator[Flask]:
+    """The app for this test's configuration, built once per run and shared by every test with
+    the same configuration. Each test gets its own clock, its own seeded draw and its own
+    transaction, rolled back afterwards."""
+    key = _config_key(app_config)
+    if key not in _apps:
+        _apps[key] = create_app(dict(app_config))
+        get_db(_apps[key]).engine.dispose()
+    app = _apps[key]
+    app.extensions["elearn.clock"] = clock
+    draws = random.Random(draw_seed)
+    app.extensions["elearn.random"] = lambda: draws
     database = get_db(app)
-    database.engine.dispose()
     with engine.connect() as connection:
         transaction = connection.begin()
         with database.bound_to(connection):

@@ -109,7 +109,7 @@ def test_throttling_holds_across_server_processes(
     app: Flask, app_config: dict[str, Any], staff: StaffMember
 ) -> None:
     # A second app on the same database stands in for a second server process.
-    other = create_app(dict(app_config))
+    other = create_app(dict(app_config, CLOCK=app.extensions["elearn.clock"]))
     connection_bound = get_db(app).session_factory
     get_db(other).session_factory = connection_bound
     for _ in range(5):

@@ -122,7 +122,7 @@ def test_publishing_is_all_or_nothing(
         raise RuntimeError("the audit log is unavailable")
 
     monkeypatch.setattr("elearn.versions.routes.record_event", fail)
-    as_headteacher.application.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setitem(as_headteacher.application.config, "PROPAGATE_EXCEPTIONS", False)
     assert publish(as_headteacher, draft, "at_refresher").status_code == 500
     session.expire_all()
     assert session.scalar(select(func.count(PolicyVersion.id))) == 1

@@ -95,8 +95,10 @@ def school_statuses(
                     status=compliance_status(record, today, policies.rules_of(policy)),
                     latest=signed,
                     has_signed_current=signed is not None
-                    and bool(policy_versions)
-                    and signed.policy_version_id == policy_versions[-1].id,
+                    and not versions.is_superseded(
+                        next(v for v in policy_versions if v.id == signed.policy_version_id),
+                        policy_versions,
+                    ),
                 )
             )
         statuses.sort(key=lambda row: urgency(row.status))

@@ -4,6 +4,7 @@ certificates, and the Policies pages that add, set rules for and retire them."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -12,16 +13,17 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from elearn.accounts.models import Category, School, StaffMember
+from elearn.accounts.models import Category, Role, School, StaffMember
 from elearn.certificates.models import Certificate, Declaration
 from elearn.clock import FixedClock
 from elearn.content.schema import Course
 from elearn.policies.models import Policy, PolicyMode
+from elearn.training import api as progress_module
 from elearn.versions.models import PolicyVersion
 from tests.app.journey import finish_course
 from tests.app.versions_helpers import draft_id, publish, reworded_policy, upload
 from tests.conftest import SN, sign_in_as
-from tests.factories import make_member, make_policy
+from tests.factories import make_member, make_policy, make_school
 
 AUP = "/policies/acceptable-use"
 
@@ -321,3 +323,117 @@ def test_the_roster_filters_by_policy_and_status(
     assert staff.name in compliant
     assert headteacher.name not in compliant
     assert client.get("/console/?policy=no-such-policy").status_code == 404
+
+
+def test_the_person_page_shows_history_for_each_policy(
+    client: FlaskClient,
+    session: Session,
+    staff: StaffMember,
+    headteacher: StaffMember,
+    aup_policy: Policy,
+    aup: Course,
+) -> None:
+    finish_course(client, session, staff, aup, AUP)
+    sign_in_as(client, headteacher)
+    page = client.get(f"/console/staff/{staff.id}").get_data(as_text=True)
+    social = page[page.index('id="history-social-networking"') :]
+    acceptable = page[page.index('id="history-acceptable-use"') :]
+    assert "Signed the declaration" not in social[: social.index("</section>")]
+    assert "Signed the declaration for version September 2025" in acceptable
+    assert 'id="member-policy-acceptable-use"' in page
+
+
+def test_a_declaration_works_out_progress_once(
+    client: FlaskClient,
+    session: Session,
+    staff: StaffMember,
+    course: Course,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.app.journey import complete_lessons, pass_assessment
+
+    sign_in_as(client, staff)
+    complete_lessons(client, course)
+    pass_assessment(client, session, staff, course)
+    calls: list[int] = []
+    original = progress_module.progress
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(progress_module, "progress", counting)
+    response = client.post(
+        f"{SN}/declaration",
+        data={"confirm": "y", "signature": staff.name, "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 303
+    assert len(calls) == 1
+
+
+def test_a_course_made_from_another_schools_policy_says_so_at_set_up_and_on_the_console(
+    client: FlaskClient, session: Session, course: Course
+) -> None:
+    page = client.get("/setup").get_data(as_text=True)
+    assert (
+        "the Social Networking Policy, made from the policy of Thorner’s Church of England" in page
+    )
+    oakfield = make_school(session, "Oakfield Primary School")
+    make_policy(session, oakfield, course)
+    head = make_member(session, oakfield, role=Role.HEADTEACHER, name="Olive Head")
+    session.commit()
+    sign_in_as(client, head)
+    console = client.get("/console/").get_data(as_text=True)
+    assert (
+        "Your Social Networking Policy course was made from the policy of Thorner’s Church of "
+        "England VA Primary School" in console
+    )
+    policy_page = client.get("/console/policies/social-networking/").get_data(as_text=True)
+    assert 'id="course-source"' in policy_page
+
+
+def test_the_trust_shares_a_course_with_the_schools_that_lack_it(
+    client: FlaskClient, session: Session, school: School, course: Course
+) -> None:
+    oakfield = make_school(session, "Oakfield Primary School")
+    make_policy(session, oakfield, course)
+    admin = make_member(session, school, role=Role.TRUST_ADMIN, name="Trudy Ames")
+    session.commit()
+    sign_in_as(client, admin)
+    response = client.post(
+        "/trust/share",
+        data={"course": "acceptable-use", "schools": [str(school.id), str(oakfield.id)]},
+    )
+    assert response.status_code == 303
+    shared = session.execute(
+        select(Policy.school_id, Policy.validity_months).where(Policy.slug == "acceptable-use")
+    ).all()
+    assert sorted(shared) == sorted([(school.id, 12), (oakfield.id, 12)])
+    again = client.post(
+        "/trust/share", data={"course": "acceptable-use", "schools": [str(school.id)]}
+    )
+    assert again.status_code == 303
+    assert session.scalar(select(func.count(Policy.id)).where(Policy.slug == "acceptable-use")) == 2
+
+
+def test_the_policy_page_offers_the_course_for_a_learning_platform(
+    as_headteacher: FlaskClient,
+) -> None:
+    page = as_headteacher.get("/console/policies/social-networking/").get_data(as_text=True)
+    assert "Use it in your learning platform" in page
+    response = as_headteacher.get("/console/policies/social-networking/package?standard=1.2")
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert "social-networking-scorm12.zip" in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    manifest = archive.read("imsmanifest.xml").decode("utf-8")
+    assert "<adlcp:masteryscore>80</adlcp:masteryscore>" in manifest
+    assert (
+        as_headteacher.get("/console/policies/social-networking/package?standard=3").status_code
+        == 404
+    )
+
+
+def test_staff_cannot_download_the_package(as_staff: FlaskClient) -> None:
+    response = as_staff.get("/console/policies/social-networking/package?standard=2004")
+    assert response.status_code == 403

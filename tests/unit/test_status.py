@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from elearn.status import Record, Rules, StatusKind, add_months, compliance_status
+from elearn.status import (
+    Record,
+    Rules,
+    Status,
+    StatusKind,
+    add_months,
+    compliance_status,
+    overall_status,
+)
 
 RULES = Rules(validity_months=12, due_soon_days=30, induction_days=20)
 
@@ -180,3 +188,13 @@ def test_leap_day_signing_expires_on_28_february() -> None:
     assert compliance_status(signed(date(2024, 2, 29)), date(2025, 3, 1), RULES).kind is (
         StatusKind.OVERDUE
     )
+
+
+def test_a_persons_overall_status_is_the_most_urgent_of_their_policies() -> None:
+    compliant = Status(StatusKind.COMPLIANT, date(2027, 1, 1))
+    due_soon = Status(StatusKind.DUE_SOON, date(2026, 12, 1))
+    overdue_later = Status(StatusKind.OVERDUE, date(2026, 11, 20))
+    overdue_first = Status(StatusKind.OVERDUE, date(2026, 10, 1))
+    assert overall_status([compliant, due_soon]) == due_soon
+    assert overall_status([compliant, overdue_later, overdue_first, due_soon]) == overdue_first
+    assert overall_status([]) is None

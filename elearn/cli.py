@@ -190,11 +190,11 @@ def _name_the_school(session: Session, name: str) -> None:
         raise DomainError("The school's name cannot be blank.")
     if accounts.school_named(session, name) is not None:
         return
-    schools = accounts.all_schools(session)
-    if not schools:
+    real = [school for school in accounts.all_schools(session) if not school.is_demo]
+    if not real:
         add_school(session, name, get_library(), get_clock().now())
-    elif len(schools) == 1 and not accounts.has_headteacher(session):
-        schools[0].name = " ".join(name.split())
+    elif len(real) == 1 and not accounts.has_headteacher(session):
+        real[0].name = " ".join(name.split())
     else:
         raise DomainError(
             "This site already has a school. To add another, run `elearn school add --name NAME`."

@@ -184,10 +184,15 @@ def school_named(session: Session, name: str) -> School | None:
 
 
 def has_headteacher(session: Session) -> bool:
-    """True once anyone can run a school here: a headteacher or a trust administrator."""
+    """True once anyone can run a real school here: a headteacher or a trust administrator (the
+    demo school's headteacher does not count: set-up still waits for the real one)."""
     query = (
         select(StaffMember.id)
-        .where(StaffMember.role.in_([Role.HEADTEACHER, Role.TRUST_ADMIN]))
+        .join(School, School.id == StaffMember.school_id)
+        .where(
+            StaffMember.role.in_([Role.HEADTEACHER, Role.TRUST_ADMIN]),
+            School.is_demo.is_(False),
+        )
         .limit(1)
     )
     with unscoped(session):
@@ -266,9 +271,9 @@ def set_up_school(
     """
     if has_headteacher(session):
         raise DomainError("This school is already set up. Sign in instead.")
-    existing = all_schools(session)
-    if len(existing) == 1 and not existing[0].is_demo:
-        school = existing[0]
+    real = [school for school in all_schools(session) if not school.is_demo]
+    if len(real) == 1:
+        school = real[0]
         school.name = " ".join(school_name.split())
     else:
         school = create_school(session, school_name, now)

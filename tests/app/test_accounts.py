@@ -17,7 +17,7 @@ from elearn.clock import FixedClock
 from elearn.db import get_db
 from elearn.policies.models import Policy
 from elearn.versions.models import PolicyVersion
-from tests.conftest import sign_in_as
+from tests.conftest import NOW, sign_in_as
 from tests.factories import PASSWORD
 
 
@@ -387,3 +387,25 @@ def test_changing_to_a_common_password_shows_why_and_keeps_the_old_one(
     assert "That password is too easy to guess" in response.get_data(as_text=True)
     session.refresh(staff)
     assert staff.password_hash == old_hash
+
+
+def test_set_up_still_waits_for_the_real_school_after_the_demo(
+    client: FlaskClient, session: Session, library: Any
+) -> None:
+    from elearn.demo import DEMO_SCHOOL, build_demo
+
+    build_demo(session, library, NOW, "https://training.school.example")
+    session.commit()
+    assert client.get("/login").headers["Location"] == "/setup"
+    response = client.post(
+        "/setup",
+        data={
+            "school": "Oakfield Primary School",
+            "name": "Olive Head",
+            "email": "olive@oakfield.example",
+            "password": "lantern orchard biscuit",
+        },
+    )
+    assert response.status_code == 303
+    names = sorted(session.scalars(select(School.name)))
+    assert names == [DEMO_SCHOOL, "Oakfield Primary School"]

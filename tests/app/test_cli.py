@@ -334,3 +334,15 @@ def test_scorm_build_packages_a_schools_policy_with_its_own_rules(
     page = archive.read("index.html").decode("utf-8")
     assert "Oakfield Primary School" in page
     assert "Thorner" not in page
+
+
+def test_init_after_the_demo_makes_the_real_school_and_leaves_the_demo_alone(
+    cli_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ELEARN_ENV", "development")
+    run("demo")
+    code, _, err = run("init", "--school", "Oakfield Primary School")
+    assert code == 0, err
+    with db_session(cli_env) as session:
+        names = sorted(session.scalars(select(School.name)))
+    assert names == [DEMO_SCHOOL, "Oakfield Primary School"]

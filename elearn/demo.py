@@ -83,6 +83,11 @@ def _answer_everything(
     return answers
 
 
+def passes_practice(person: DemoPerson) -> bool:
+    """Whoever passes their assessments in the demo got their practice right too."""
+    return all(person.attempts) if person.attempts else True
+
+
 def _progress(session: Session, member: StaffMember, force: InForce) -> training.Progress:
     signed = last_signed_version_id(session, member, force.policy.id)
     return training.progress(session, member, force, signed)
@@ -107,11 +112,19 @@ def _walk(
     moment = start
     for lesson in lessons:
         moment += timedelta(minutes=6)
+        for question in lesson.practice:
+            state = _progress(session, member, force)
+            chosen = question.correct_keys if passes_practice(person) else frozenset({"a"})
+            training.answer_practice(session, member, force, state, question, chosen, moment)
         state = _progress(session, member, force)
         training.complete_lesson(session, member, force, state, lesson.id, moment)
     if force.policy.mode is PolicyMode.LEARN:
         for passes in person.attempts:
             moment += timedelta(minutes=10)
+            # After a failed sitting, the lessons it missed are read again before a retake.
+            for lesson_id in _progress(session, member, force).to_revisit:
+                state = _progress(session, member, force)
+                training.complete_lesson(session, member, force, state, lesson_id, moment)
             state = _progress(session, member, force)
             attempt = training.start_attempt(session, member, force, state, moment, rng)
             answers = _answer_everything(course, attempt.questions, passes)

@@ -21,6 +21,8 @@ from elearn.training.models import (
     Enrolment,
     EnrolmentKind,
     LessonCompletion,
+    LessonRevisit,
+    PracticeAnswer,
 )
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
 
@@ -39,10 +41,12 @@ __all__ = [
     "EventKind",
     "FailureKind",
     "LessonCompletion",
+    "LessonRevisit",
     "Policy",
     "PolicyDraft",
     "PolicyMode",
     "PolicyVersion",
+    "PracticeAnswer",
     "RecoveryCode",
     "Role",
     "School",

@@ -107,6 +107,8 @@ def sco_files(course: Course, settings: PackageSettings) -> dict[str, bytes]:
             "data-course": course.slug,
             "data-pass-mark": settings.pass_mark,
             "data-assessment-size": settings.assessment_size,
+            "data-critical-clauses": " ".join(course.critical_clauses),
+            "data-critical-must-pass": "yes" if course.critical_must_pass else "no",
             "data-policy-title": course.policy.title,
             "data-version": settings.version_label,
             "data-name-max-length": NAME_MAX_LENGTH,
@@ -192,11 +194,15 @@ def max_suspend_data_length(course: Course, assessment_size: int) -> int:
     """The longest cmi.suspend_data js/progress.js can write for this course, in characters.
 
     It follows the format in js/progress.js, field by field, at its largest: every lesson done,
-    every practice question answered, a sitting of `assessment_size` questions all answered, the
+    every practice question answered, the largest sitting all answered (`assessment_size`
+    questions, or more when the critical clauses and lessons need them), the
     most sittings counted, and a signature of the longest name in characters that URI-encode to
     nine each. A browser test fills that state and measures what the script writes.
     """
     practice = sum(len(lesson.practice) for lesson in course.lessons)
+    # A sitting asks about every critical clause and every lesson even past `assessment_size`.
+    covered = len(course.critical_clauses) + sum(1 for lesson in course.lessons if lesson.questions)
+    assessment_size = min(max(assessment_size, covered), course.bank_size)
     version_and_separators = 1 + 5
     lessons = math.ceil(len(course.lessons) / 5)
     sittings = 4

@@ -102,10 +102,23 @@ class Learner:
         return progress(self.session, self.member, self.force, signed)
 
     def complete_lessons(self, now: datetime, count: int | None = None) -> None:
+        """Answer each lesson's practice questions (with their first options), then mark it done."""
         lessons = self.course.lessons if count is None else self.course.lessons[:count]
         for lesson in lessons:
+            for question in lesson.practice:
+                first = frozenset({question.options[0].key})
+                training.answer_practice(
+                    self.session, self.member, self.force, self.state(), question, first, now
+                )
             training.complete_lesson(
                 self.session, self.member, self.force, self.state(), lesson.id, now
+            )
+
+    def revisit(self, now: datetime) -> None:
+        """Read again the lessons a failed sitting missed, so that a retake can open."""
+        for lesson_id in self.state().to_revisit:
+            training.complete_lesson(
+                self.session, self.member, self.force, self.state(), lesson_id, now
             )
 
     def start(self, now: datetime, seed: int = 7) -> Attempt:

@@ -39,6 +39,7 @@ class Grade:
     correct_count: int
     score_percent: int
     is_passed: bool
+    critical_missed: tuple[str, ...] = ()  # critical questions answered wrongly
 
 
 def draw_questions(
@@ -46,27 +47,42 @@ def draw_questions(
     rng: random.Random,
     avoid: frozenset[str] = frozenset(),
     size: int | None = None,
+    *,
+    cover_critical: bool = True,
 ) -> list[DrawnQuestion]:
-    """Draw a set: one question from every lesson, then the rest at random, all shuffled.
+    """Draw a set, all shuffled: a question on every critical clause (with `cover_critical`),
+    one from every lesson not yet asked about, then the rest at random up to `size`.
 
-    `size` defaults to the course's assessment size; a refresher's opening check asks one
-    question a lesson. Questions in `avoid` (seen last time) are used only when a lesson has no
-    others.
+    `size` defaults to the course's assessment size; the critical clauses and the lessons come
+    first, so a set is larger than `size` only when they need more. A refresher's opening check
+    asks one question a lesson and leaves the critical clauses to the assessment. Questions in
+    `avoid` (seen already) are drawn only where nothing else will do: a clause or a lesson with
+    no others, or a bank with too few left to fill the set.
     """
-    pools = {lesson.id: list(lesson.questions) for lesson in course.lessons if lesson.questions}
+    bank = [question for lesson in course.lessons for question in lesson.questions]
     chosen: list[Question] = []
-    for pool in pools.values():
-        fresh = [question for question in pool if question.id not in avoid] or pool
-        chosen.append(rng.choice(fresh))
-    remaining = [
-        question
-        for pool in pools.values()
-        for question in pool
-        if question not in chosen and question.id not in avoid
-    ]
-    spare = (course.assessment_size if size is None else size) - len(chosen)
-    if spare > 0:
-        chosen += rng.sample(remaining, min(spare, len(remaining)))
+
+    def pick(candidates: list[Question]) -> None:
+        fresh = [q for q in candidates if q.id not in avoid and q not in chosen]
+        unused = [q for q in candidates if q not in chosen]
+        if fresh or unused:
+            chosen.append(rng.choice(fresh or unused))
+
+    if cover_critical:
+        for clause_id in course.critical_clauses:
+            if not any(clause_id in question.clauses for question in chosen):
+                pick([question for question in bank if clause_id in question.clauses])
+    for lesson in course.lessons:
+        if lesson.questions and not any(q.lesson_id == lesson.id for q in chosen):
+            pick(list(lesson.questions))
+    wanted = (course.assessment_size if size is None else size) - len(chosen)
+    for pool in (
+        [q for q in bank if q not in chosen and q.id not in avoid],
+        [q for q in bank if q not in chosen and q.id in avoid],
+    ):
+        taken = rng.sample(pool, min(max(wanted, 0), len(pool)))
+        chosen += taken
+        wanted -= len(taken)
     rng.shuffle(chosen)
     drawn = []
     for question in chosen:
@@ -83,7 +99,11 @@ def grade(
     answers: Mapping[str, frozenset[str]],
     pass_mark: int,
 ) -> Grade:
-    """Mark each drawn question right only when exactly its correct options were chosen."""
+    """Mark each drawn question right only when exactly its correct options were chosen.
+
+    A pass needs the pass mark and, where the course says so, every question on a critical
+    clause right: a wrong answer there fails the sitting whatever the total.
+    """
     results = []
     for item in drawn:
         question = course.question(item.question_id)
@@ -95,4 +115,11 @@ def grade(
     percent = round(100 * correct / len(results)) if results else 0
     # Compare exact fractions so 79.6 % rounded to 80 % is still a fail at an 80 % pass mark.
     is_passed = bool(results) and correct * 100 >= pass_mark * len(results)
-    return Grade(tuple(results), correct, percent, is_passed)
+    critical_missed = tuple(
+        result.question.id
+        for result in results
+        if not result.is_correct and course.is_critical(result.question)
+    )
+    if course.critical_must_pass and critical_missed:
+        is_passed = False
+    return Grade(tuple(results), correct, percent, is_passed, critical_missed)

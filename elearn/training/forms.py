@@ -28,6 +28,11 @@ class ShownQuestion:
     choices: tuple[tuple[str, str], ...]
     number: int
 
+    @property
+    def sure_name(self) -> str:
+        """The field that asks how sure the member is of this answer."""
+        return f"{self.field_name}_sure"
+
 
 # How each kind of question's `input` is asked for on a page.
 INPUT_FIELDS: dict[str, tuple[type[Field], Callable[[], object]]] = {
@@ -48,14 +53,30 @@ def answer_field(shown: ShownQuestion) -> Field:
     )
 
 
-def question_form(shown: Sequence[ShownQuestion], submit_label: str) -> FlaskForm:
-    """A form with one answer field per shown question."""
+def sure_field(shown: ShownQuestion) -> Field:
+    return RadioField(
+        f"How sure are you of your answer to question {shown.number}?",
+        choices=[SelectChoice("sure", "Sure"), SelectChoice("not_sure", "Not sure")],
+        widget=GovRadioInput(),
+        validators=[
+            InputRequired(f"Say how sure you are of your answer to question {shown.number}")
+        ],
+    )
+
+
+def question_form(
+    shown: Sequence[ShownQuestion], submit_label: str, *, ask_confidence: bool = False
+) -> FlaskForm:
+    """A form with one answer field per shown question (and with `ask_confidence`, a "how
+    sure are you?" field beside each)."""
 
     class QuestionForm(FlaskForm):
         pass
 
     for item in shown:
         setattr(QuestionForm, item.field_name, answer_field(item))
+        if ask_confidence:
+            setattr(QuestionForm, item.sure_name, sure_field(item))
     QuestionForm.submit = SubmitField(submit_label, widget=GovSubmitInput())  # type: ignore[attr-defined]
     return QuestionForm()
 

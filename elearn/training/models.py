@@ -132,5 +132,36 @@ class Answer(Base):
     # Option keys chosen, comma-separated in content order ("a,c"); empty when left blank.
     selected: Mapped[str] = mapped_column(sa.String(50))
     is_correct: Mapped[bool]
+    # "Sure" or "not sure", chosen with the answer (None before it was asked, and in checks).
+    is_confident: Mapped[bool | None]
 
     attempt: Mapped[Attempt] = relationship(lazy="raise", back_populates="answers")
+
+
+class PracticeAnswer(SchoolScoped, Base):
+    """A practice question answered in a lesson, right or wrong: the first answer in each
+    enrolment. A lesson counts as done only once its practice questions are answered."""
+
+    __tablename__ = "practice_answers"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id"), index=True)
+    lesson_id: Mapped[str] = mapped_column(sa.String(100))
+    question_id: Mapped[str] = mapped_column(sa.String(100))
+    selected: Mapped[str] = mapped_column(sa.String(50))
+    is_correct: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LessonRevisit(SchoolScoped, Base):
+    """A lesson read again after a failed assessment missed its clauses: a retake opens once
+    every such lesson has been revisited."""
+
+    __tablename__ = "lesson_revisits"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempts.id"), index=True)
+    lesson_id: Mapped[str] = mapped_column(sa.String(100))
+    revisited_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,6 +3,8 @@ the refresher's check, the assessment, or the whole policy to read."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
@@ -34,6 +36,17 @@ from elearn.web import (
 )
 
 training = Blueprint("training", __name__)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """One answered question, as the result page shows it."""
+
+    question: Question
+    chosen: frozenset[str]
+    is_correct: bool
+    is_confident: bool
+    is_critical: bool
 
 
 def continue_url(slug: str, state: Progress) -> str:
@@ -129,22 +142,40 @@ def _practice_shown(lesson: Lesson, index: int) -> ShownQuestion:
 
 
 def _lesson_page(
-    slug: str, found: Journey, lesson: Lesson, feedback_for: int | None = None
+    slug: str,
+    found: Journey,
+    lesson: Lesson,
+    feedback_for: int | None = None,
+    complete_error: str | None = None,
 ) -> ResponseReturnValue:
-    """The lesson, with feedback on the practice question just answered, if any."""
+    """The lesson, with feedback on the practice question just answered (which is recorded),
+    or the reason it cannot be marked done yet."""
     forms = [
         question_form([_practice_shown(lesson, index)], "Check my answer")
         for index in range(len(lesson.practice))
     ]
     feedback: dict[int, frozenset[str]] = {}
-    has_errors = False
+    has_errors = complete_error is not None
     if feedback_for is not None:
         form = forms[feedback_for]
         if form.validate():
             data = form[f"practice_{feedback_for + 1}"].data
-            feedback[feedback_for] = frozenset(
+            chosen = frozenset(
                 str(key) for key in (data if isinstance(data, list) else [data]) if key
             )
+            feedback[feedback_for] = chosen
+            session = get_session()
+            service.answer_practice(
+                session,
+                current_member(),
+                found.force,
+                found.state,
+                lesson.practice[feedback_for],
+                chosen,
+                get_clock().now(),
+            )
+            session.commit()
+            found = journey(slug, refresh=True)
         else:
             has_errors = True
     force, state = found.force, found.state
@@ -173,7 +204,10 @@ def _lesson_page(
             feedback=feedback,
             is_done=lesson.id in state.completed_lessons,
             is_known=lesson.id in state.known_lessons,
+            is_revisit=lesson.id in state.to_revisit,
+            unpractised=len(state.unpractised(lesson)),
             complete_form=CompleteLessonForm(formdata=None),
+            complete_error=complete_error,
             has_errors=has_errors,
         ),
         400 if has_errors else 200,
@@ -212,9 +246,13 @@ def complete_lesson(slug: str, lesson_id: str) -> ResponseReturnValue:
     if not CompleteLessonForm().validate_on_submit():
         abort(400)
     session = get_session()
-    service.complete_lesson(
-        session, current_member(), found.force, found.state, lesson.id, get_clock().now()
-    )
+    try:
+        service.complete_lesson(
+            session, current_member(), found.force, found.state, lesson.id, get_clock().now()
+        )
+    except DomainError as error:
+        session.rollback()
+        return _lesson_page(slug, found, lesson, complete_error=error.message)
     session.commit()
     return redirect(continue_url(slug, journey(slug, refresh=True).state), 303)
 
@@ -281,16 +319,21 @@ def attempt(slug: str, attempt_id: int) -> ResponseReturnValue:
     except KeyError as error:
         raise DomainError("The course has changed since you started. Start again.") from error
     is_check = sitting.kind is AttemptKind.CHECK
-    form = question_form(shown, "Submit my answers")
+    form = question_form(shown, "Submit my answers", ask_confidence=not is_check)
     if form.validate_on_submit():
         answers = {}
+        confidence = {}
         for item, shown_question in zip(drawn, shown, strict=True):
             data = form[shown_question.field_name].data
             positions = data if isinstance(data, list) else [data]
             answers[item.question_id] = frozenset(
                 item.option_keys[int(position) - 1] for position in positions
             )
-        service.submit_attempt(session, member, course, sitting, answers, get_clock().now())
+            if not is_check:
+                confidence[item.question_id] = form[shown_question.sure_name].data == "sure"
+        service.submit_attempt(
+            session, member, course, sitting, answers, get_clock().now(), confidence
+        )
         session.commit()
         return redirect(url_for("training.result", slug=slug, attempt_id=sitting.id), 303)
     return (
@@ -316,19 +359,34 @@ def result(slug: str, attempt_id: int) -> ResponseReturnValue:
     sitting = service.own_attempt(session, current_member(), attempt_id, found.policy.id)
     if sitting.submitted_at is None:
         return redirect(url_for("training.attempt", slug=slug, attempt_id=sitting.id))
-    reviewed = []
-    for answer in sitting.answers:
-        if not course.has_question(answer.question_id):
-            continue
-        question = course.question(answer.question_id)
-        chosen = frozenset(key for key in answer.selected.split(",") if key)
-        reviewed.append((question, chosen, answer.is_correct))
+    reviewed = [
+        Reviewed(
+            course.question(answer.question_id),
+            frozenset(key for key in answer.selected.split(",") if key),
+            answer.is_correct,
+            bool(answer.is_confident),
+            course.is_critical(course.question(answer.question_id)),
+        )
+        for answer in sitting.answers
+        if course.has_question(answer.question_id)
+    ]
+    # Confident mistakes first: they are what the member most needs to look at again.
+    reviewed.sort(key=lambda item: (item.is_correct, not item.is_confident))
+    revisit = [
+        course.lesson(lesson_id)
+        for lesson_id in dict.fromkeys(
+            item.question.lesson_id for item in reviewed if not item.is_correct
+        )
+    ]
     return render_template(
         "training/result.html",
         slug=slug,
         attempt=sitting,
         is_check=sitting.kind is AttemptKind.CHECK,
+        # Right answers are shown only once the member has passed.
+        shows_answers=sitting.kind is AttemptKind.CHECK or found.state.passed_attempt is not None,
         reviewed=reviewed,
+        revisit=revisit,
         course=course,
         policy=found.force.text,
         state=found.state,

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import enum
 import random
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from elearn.accounts.api import StaffMember
-from elearn.content.schema import Course
+from elearn.content.question_types import kind_of
+from elearn.content.schema import Course, Lesson, Question
 from elearn.errors import DomainError, NotFound
 from elearn.policies.api import PolicyMode
 from elearn.training.assessment import DrawnQuestion, draw_questions, grade
@@ -33,6 +35,8 @@ from elearn.training.models import (
     Enrolment,
     EnrolmentKind,
     LessonCompletion,
+    LessonRevisit,
+    PracticeAnswer,
 )
 from elearn.versions.api import InForce, changed_clauses_since
 
@@ -67,6 +71,21 @@ class Progress:
     open_attempt: Attempt | None  # an assessment under way
     passed_attempt: Attempt | None
     last_attempt: Attempt | None  # the last submitted assessment in this enrolment
+    practised: frozenset[str] = frozenset()  # practice questions answered in this enrolment
+    # After a failed assessment: the lessons of the questions it got wrong, not yet read again,
+    # in course order. A retake opens once they have all been revisited.
+    to_revisit: tuple[str, ...] = ()
+    seen_questions: frozenset[str] = frozenset()  # asked in this enrolment's sittings
+
+    @property
+    def failed_attempt(self) -> Attempt | None:
+        """The last assessment, if it was not passed and nothing has been passed since."""
+        last = self.last_attempt
+        return last if last is not None and not last.is_passed and not self.passed_attempt else None
+
+    def unpractised(self, lesson: Lesson) -> tuple[Question, ...]:
+        """The lesson's practice questions not yet answered in this enrolment."""
+        return tuple(q for q in lesson.practice if q.id not in self.practised)
 
     @property
     def lessons_done(self) -> int:
@@ -151,12 +170,20 @@ def progress(
     else:
         kind = EnrolmentKind.REFRESHER if signed_version_id is not None else EnrolmentKind.INDUCTION
     completed: frozenset[str] = frozenset()
+    practised: frozenset[str] = frozenset()
     attempts: list[Attempt] = []
     if enrolment is not None:
         completed = frozenset(
             session.scalars(
                 select(LessonCompletion.lesson_id).where(
                     LessonCompletion.enrolment_id == enrolment.id
+                )
+            )
+        )
+        practised = frozenset(
+            session.scalars(
+                select(PracticeAnswer.question_id).where(
+                    PracticeAnswer.enrolment_id == enrolment.id
                 )
             )
         )
@@ -178,7 +205,12 @@ def progress(
     open_attempt = next((a for a in assessments if a.submitted_at is None), None)
     passed_attempt = next((a for a in reversed(assessments) if a.is_passed), None)
     submitted = [a for a in assessments if a.submitted_at is not None]
+    to_revisit: tuple[str, ...] = ()
+    if passed_attempt is None and submitted and open_attempt is None:
+        to_revisit = _lessons_to_revisit(session, course, submitted[-1])
     next_lesson = next((lesson_id for lesson_id in assigned if lesson_id not in completed), None)
+    if next_lesson is None and to_revisit:
+        next_lesson = to_revisit[0]
     if passed_attempt is not None or (is_reading and next_lesson is None):
         step = Step.DECLARATION
     elif is_reading:
@@ -206,7 +238,27 @@ def progress(
         open_attempt=open_attempt,
         passed_attempt=passed_attempt,
         last_attempt=submitted[-1] if submitted else None,
+        practised=practised,
+        to_revisit=to_revisit,
+        seen_questions=frozenset(
+            str(item["question"]) for attempt in attempts for item in attempt.questions
+        ),
     )
+
+
+def _lessons_to_revisit(session: Session, course: Course, failed: Attempt) -> tuple[str, ...]:
+    """The lessons of the questions `failed` got wrong, in course order, not yet revisited."""
+    missed = {
+        course.question(answer.question_id).lesson_id
+        for answer in failed.answers
+        if not answer.is_correct and course.has_question(answer.question_id)
+    }
+    revisited = set(
+        session.scalars(
+            select(LessonRevisit.lesson_id).where(LessonRevisit.attempt_id == failed.id)
+        )
+    )
+    return tuple(lesson.id for lesson in course.lessons if lesson.id in missed - revisited)
 
 
 def ensure_enrolment(
@@ -238,6 +290,36 @@ def ensure_enrolment(
     return enrolment
 
 
+def answer_practice(
+    session: Session,
+    member: StaffMember,
+    force: InForce,
+    state: Progress,
+    question: Question,
+    selected: frozenset[str],
+    now: datetime,
+) -> None:
+    """Record a practice answer, right or wrong: the first in the enrolment is kept."""
+    if question.id in state.practised:
+        return
+    enrolment = ensure_enrolment(session, member, force, state, now)
+    try:
+        with session.begin_nested():
+            session.add(
+                PracticeAnswer(
+                    school_id=member.school_id,
+                    enrolment_id=enrolment.id,
+                    lesson_id=question.lesson_id,
+                    question_id=question.id,
+                    selected=",".join(sorted(selected)),
+                    is_correct=kind_of(question).is_right(question, selected),
+                    answered_at=now,
+                )
+            )
+    except IntegrityError:
+        pass  # the same question answered by a second request at the same moment
+
+
 def complete_lesson(
     session: Session,
     member: StaffMember,
@@ -246,8 +328,31 @@ def complete_lesson(
     lesson_id: str,
     now: datetime,
 ) -> None:
-    """Mark a lesson done; doing it twice changes nothing."""
-    force.course.lesson(lesson_id)
+    """Mark a lesson done once its practice questions are answered, or, after a failed
+    assessment, as read again. Doing it twice changes nothing."""
+    lesson = force.course.lesson(lesson_id)
+    failed = state.failed_attempt
+    if failed is not None and lesson_id in state.to_revisit:
+        try:
+            with session.begin_nested():
+                session.add(
+                    LessonRevisit(
+                        school_id=member.school_id,
+                        attempt_id=failed.id,
+                        lesson_id=lesson_id,
+                        revisited_at=now,
+                    )
+                )
+        except IntegrityError:
+            pass  # revisited by a second request at the same moment
+        return
+    unanswered = state.unpractised(lesson) if lesson_id not in state.completed_lessons else ()
+    if unanswered:
+        count = len(unanswered)
+        raise DomainError(
+            f"Answer the {'practice question' if count == 1 else f'{count} practice questions'} "
+            "in this lesson first. Right or wrong, each answer shows you what the policy says."
+        )
     enrolment = ensure_enrolment(session, member, force, state, now)
     if lesson_id in state.completed_lessons and enrolment is state.enrolment:
         return
@@ -300,7 +405,11 @@ def start_check(
     enrolment = ensure_enrolment(session, member, force, state, now)
     course = force.course
     drawn = draw_questions(
-        course, rng, _seen_last_time(session, member, force.policy.id), size=len(course.lessons)
+        course,
+        rng,
+        _seen_last_time(session, member, force.policy.id),
+        size=len(course.lessons),
+        cover_critical=False,
     )
     return _new_attempt(session, enrolment, member, AttemptKind.CHECK, drawn, 0, now)
 
@@ -318,15 +427,17 @@ def start_attempt(
         raise DomainError("This policy has no assessment: read it, then sign the declaration.")
     if state.next_step is Step.CHECK:
         raise DomainError("Do the quick check first: it shows which lessons you can skip.")
+    if state.to_revisit:
+        titles = ", ".join(force.course.lesson(lesson_id).title for lesson_id in state.to_revisit)
+        raise DomainError(f"Read these lessons again before you try again: {titles}.")
     if state.enrolment is None or state.next_lesson_id is not None:
         raise DomainError("Finish every lesson before you take the assessment.")
     if state.passed_attempt is not None:
         raise DomainError("You have already passed. Sign the declaration to finish.")
     if state.open_attempt is not None:
         return state.open_attempt
-    avoid = _seen_last_time(session, member, force.policy.id)
-    if state.check_attempt is not None:
-        avoid |= {str(item["question"]) for item in state.check_attempt.questions}
+    # Questions not yet met in this enrolment come first; then those of the last assessment.
+    avoid = _seen_last_time(session, member, force.policy.id) | state.seen_questions
     drawn = draw_questions(force.course, rng, avoid, size=force.policy.assessment_size)
     return _new_attempt(
         session,
@@ -404,8 +515,11 @@ def submit_attempt(
     attempt: Attempt,
     answers: Mapping[str, frozenset[str]],
     now: datetime,
+    confidence: Mapping[str, bool] | None = None,
 ) -> Attempt:
-    """Grade a sitting once. A repeat (back button, double click, replay) changes nothing."""
+    """Grade a sitting once. A repeat (back button, double click, replay) changes nothing.
+
+    `confidence` says, by question, whether the member was sure of their answer."""
     if attempt.member_id != member.id:
         raise NotFound("We could not find that assessment.")
     if attempt.submitted_at is not None:
@@ -435,6 +549,7 @@ def submit_attempt(
                 position=position,
                 selected=",".join(sorted(item.selected)),
                 is_correct=item.is_correct,
+                is_confident=(confidence or {}).get(item.question.id),
             )
             for position, item in enumerate(result.results)
         )
@@ -491,3 +606,93 @@ def training_facts(
         )
     ]
     return enrolments, attempts
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """How staff answered one assessment question."""
+
+    question_id: str
+    answered: int
+    right: int
+    confident_wrong: int  # wrong, and sure of it: what most needs teaching again
+    wrong_choices: tuple[tuple[str, int], ...]  # option keys chosen ("a,c"), most chosen first
+
+    @property
+    def share_right(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+    @property
+    def most_chosen_wrong(self) -> str | None:
+        return self.wrong_choices[0][0] if self.wrong_choices else None
+
+
+@dataclass(frozen=True)
+class ClauseStats:
+    """How staff answered the questions on one clause."""
+
+    clause_id: str
+    answered: int
+    right: int
+    confident_wrong: int
+
+    @property
+    def share_right(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+def item_analysis(
+    session: Session, policy_id: int, course: Course
+) -> tuple[list[ItemStats], list[ClauseStats]]:
+    """Every assessment answer to the policy's questions, by question and by clause, the least
+    often right first. One query, grouped in the database."""
+    rows = session.execute(
+        select(
+            Answer.question_id,
+            Answer.selected,
+            Answer.is_correct,
+            Answer.is_confident,
+            func.count(Answer.id),
+        )
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(
+            Attempt.policy_id == policy_id,
+            Attempt.kind == AttemptKind.ASSESSMENT,
+            Attempt.submitted_at.is_not(None),
+        )
+        .group_by(Answer.question_id, Answer.selected, Answer.is_correct, Answer.is_confident)
+    ).all()
+    answered: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    confident_wrong: Counter[str] = Counter()
+    wrong: dict[str, Counter[str]] = {}
+    for question_id, selected, is_correct, is_confident, count in rows:
+        answered[question_id] += count
+        if is_correct:
+            right[question_id] += count
+        else:
+            wrong.setdefault(question_id, Counter())[selected] += count
+            if is_confident:
+                confident_wrong[question_id] += count
+    items = [
+        ItemStats(
+            question_id,
+            answered[question_id],
+            right[question_id],
+            confident_wrong[question_id],
+            tuple(wrong.get(question_id, Counter()).most_common()),
+        )
+        for question_id in answered
+        if course.has_question(question_id)
+    ]
+    items.sort(key=lambda item: (item.share_right, -item.confident_wrong, item.question_id))
+    by_clause: dict[str, list[int]] = {}
+    for item in items:
+        for clause_id in course.question(item.question_id).clauses:
+            totals = by_clause.setdefault(clause_id, [0, 0, 0])
+            totals[0] += item.answered
+            totals[1] += item.right
+            totals[2] += item.confident_wrong
+    clauses = [ClauseStats(clause_id, *totals) for clause_id, totals in by_clause.items()]
+    clauses.sort(key=lambda clause: (clause.share_right, -clause.confident_wrong, clause.clause_id))
+    return items, clauses

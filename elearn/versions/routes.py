@@ -12,6 +12,7 @@ from elearn.content.placeholders import course_for_school, is_same_school
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
+from elearn.training.api import item_analysis
 from elearn.versions import service
 from elearn.versions.forms import ContentFolderForm, DiscardDraftForm, PublishForm, UploadPolicyForm
 from elearn.versions.models import ChangeKind
@@ -201,3 +202,14 @@ def package(slug: str) -> ResponseReturnValue:
     response = Response(data, mimetype="application/zip")
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
+
+
+@versions.route("/analysis")
+@headteacher_required
+def analysis(slug: str) -> ResponseReturnValue:
+    """What staff misunderstand: each question and clause, the least often right first."""
+    force = managed(slug)
+    items, clauses = item_analysis(get_session(), force.policy.id, force.course)
+    return render_template(
+        "versions/analysis.html", slug=slug, force=force, items=items, clauses=clauses
+    )

@@ -8,14 +8,42 @@ from sqlalchemy.orm import Session
 
 from elearn.accounts.models import StaffMember
 from elearn.certificates.models import Certificate, Declaration
-from elearn.content.schema import Course
-from elearn.training.models import Attempt
+from elearn.content.schema import Course, Lesson
+from elearn.training.models import Answer, Attempt
 from tests.conftest import SN, sign_in_as
 from tests.factories import PASSWORD
 
 
+def answer_practice(client: FlaskClient, lesson: Lesson, base: str = SN) -> None:
+    """Answer each of the lesson's practice questions (with its first option, right or wrong)."""
+    for number, question in enumerate(lesson.practice, start=1):
+        response = client.post(
+            f"{base}/lessons/{lesson.id}/practice/{number}",
+            data={f"practice_{number}": question.options[0].key},
+        )
+        assert response.status_code == 200, response.data[:500]
+
+
+def revisit_missed_lessons(
+    client: FlaskClient, session: Session, member: StaffMember, course: Course, base: str = SN
+) -> list[str]:
+    """After a failed sitting, read again each lesson it got a question wrong on."""
+    failed = open_attempt(session, member)
+    missed = {
+        course.question(answer.question_id).lesson_id
+        for answer in session.scalars(select(Answer).where(Answer.attempt_id == failed.id))
+        if not answer.is_correct
+    }
+    lessons = [lesson.id for lesson in course.lessons if lesson.id in missed]
+    for lesson_id in lessons:
+        response = client.post(f"{base}/lessons/{lesson_id}/complete")
+        assert response.status_code == 303, response.data[:500]
+    return lessons
+
+
 def complete_lessons(client: FlaskClient, course: Course, base: str = SN) -> None:
     for lesson in course.lessons:
+        answer_practice(client, lesson, base)
         response = client.post(f"{base}/lessons/{lesson.id}/complete")
         assert response.status_code == 303, response.data[:500]
 
@@ -41,6 +69,7 @@ def answers_form(course: Course, attempt: Attempt, right: int | None = None) -> 
         )
         positions = [str(keys.index(key) + 1) for key in sorted(chosen)]
         data[f"q{number}"] = positions if len(positions) > 1 else positions[0]
+        data[f"q{number}_sure"] = "sure"
     return data
 
 

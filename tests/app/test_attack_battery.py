@@ -51,6 +51,7 @@ from tests.app.journey import (
     finish_course,
     open_attempt,
     pass_assessment,
+    revisit_missed_lessons,
     sign,
 )
 from tests.app.versions_helpers import reworded_policy
@@ -1319,6 +1320,7 @@ def test_answers_to_an_old_attempt_after_a_retake_change_nothing(
     as_staff.post(
         f"/policies/social-networking/assessment/{old.id}", data=answers_form(course, old, right=0)
     )
+    revisit_missed_lessons(as_staff, session, staff, course)
     assert as_staff.post("/policies/social-networking/assessment/start").status_code == 303
     retake = open_attempt(session, staff)
     assert retake.id != old.id

@@ -94,7 +94,12 @@ def test_a_review_citing_one_clause_twice_repeats_no_id(
     attempt = open_attempt(session, staff)
     attempt.questions = [{"question": q.id, "options": [o.key for o in q.options]} for q in pair]
     session.commit()
-    answers = {f"q{n}": ["1", "2"] if q.type == "multiple" else "1" for n, q in enumerate(pair, 1)}
+    # Answered rightly, so that the review shows the answers and the clauses they cite.
+    answers: dict[str, object] = {}
+    for number, question in enumerate(pair, 1):
+        right = [str(i) for i, o in enumerate(question.options, 1) if o.is_correct]
+        answers[f"q{number}"] = right if len(right) > 1 else right[0]
+        answers[f"q{number}_sure"] = "sure"
     assert (
         as_staff.post(
             f"/policies/social-networking/assessment/{attempt.id}", data=answers

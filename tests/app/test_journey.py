@@ -15,7 +15,15 @@ from elearn.accounts.models import School, StaffMember
 from elearn.certificates.models import Certificate, Declaration
 from elearn.content.schema import Course
 from elearn.training.models import Answer, Attempt
-from tests.app.journey import answers_form, complete_lessons, open_attempt, pass_assessment, sign
+from tests.app.journey import (
+    answer_practice,
+    answers_form,
+    complete_lessons,
+    open_attempt,
+    pass_assessment,
+    revisit_missed_lessons,
+    sign,
+)
 from tests.conftest import SN, sign_in_as
 from tests.factories import PASSWORD, make_member
 
@@ -73,6 +81,8 @@ def test_practice_without_an_answer_re_renders_with_an_error(
 def test_continue_returns_to_the_first_unfinished_lesson(
     as_staff: FlaskClient, course: Course
 ) -> None:
+    for lesson in course.lessons[:2]:
+        answer_practice(as_staff, lesson)
     as_staff.post(f"/policies/social-networking/lessons/{course.lessons[0].id}/complete")
     response = as_staff.post(f"/policies/social-networking/lessons/{course.lessons[1].id}/complete")
     assert (
@@ -213,6 +223,8 @@ def test_retake_draws_a_fresh_set(
         f"/policies/social-networking/assessment/{first.id}",
         data=answers_form(course, first, right=0),
     )
+    assert as_staff.post("/policies/social-networking/assessment/start").status_code == 400
+    revisit_missed_lessons(as_staff, session, staff, course)
     as_staff.post("/policies/social-networking/assessment/start")
     second = open_attempt(session, staff)
     assert second.id != first.id

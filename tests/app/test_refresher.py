@@ -14,7 +14,7 @@ from elearn.certificates.models import Certificate, Declaration
 from elearn.clock import FixedClock
 from elearn.content.schema import Course
 from elearn.training.models import Attempt, AttemptKind
-from tests.app.journey import finish_course, open_attempt, pass_assessment, sign
+from tests.app.journey import answer_practice, finish_course, open_attempt, pass_assessment, sign
 from tests.app.versions_helpers import draft_id, publish, reworded_policy, upload
 from tests.conftest import SN, sign_in_as
 
@@ -97,6 +97,8 @@ def test_lessons_answered_rightly_are_known_and_the_rest_assigned(
     page = client.get(f"{SN}/").get_data(as_text=True)
     assert "0 of 2 (9 more you already know)" in page
     assert page.count("Known: you can skip it") == 9
+    answer_practice(client, course.lesson("cyberbullying"))
+    answer_practice(client, course.lesson("the-law"))
     response = client.post("/policies/social-networking/lessons/cyberbullying/complete")
     assert response.headers["Location"] == "/policies/social-networking/lessons/the-law"
     response = client.post("/policies/social-networking/lessons/the-law/complete")
@@ -233,6 +235,7 @@ def test_signing_after_a_new_version_signs_the_version_in_force(
     publish_reworded_234(client, session, headteacher, "at_refresher")
     sign_in_as(client, staff)
     answer_check(client, session, staff, course, wrong=set())
+    answer_practice(client, course.lesson("safer-online-behaviour"))
     client.post("/policies/social-networking/lessons/safer-online-behaviour/complete")
     pass_assessment(client, session, staff, course)
     sign(client, staff)

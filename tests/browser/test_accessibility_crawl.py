@@ -231,6 +231,7 @@ def cast(live_server: LiveServer, headteacher: Person, course: Course) -> Cast:
         part_way = member("Priya Shah", 3)
         retaking = member("Owen Pritchard", every)
         failed = sit(retaking, rightly=False)
+        learner_of(session, retaking).revisit(now)
         learner_of(session, retaking).start(now, seed=12)
         passed_only = member("Grace Adeyemi", every)
         passed = sit(passed_only, rightly=True)

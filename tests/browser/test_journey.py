@@ -89,14 +89,37 @@ def choose(fieldset: Locator, question: Question, *, rightly: bool) -> None:
         labels.nth(texts.index(flat(text))).click()
 
 
+ANSWERS = "section.app-question .app-answer fieldset"
+
+
 def answer_assessment(page: Page, course: Course, *, rightly: bool) -> int:
-    """Answer every question on the assessment page; return how many there were."""
-    selector = "section.app-question fieldset"
-    shown = page.evaluate(SHOWN_QUESTIONS, selector)
+    """Answer every question on the assessment page, sure of each; return how many there were."""
+    shown = page.evaluate(SHOWN_QUESTIONS, ANSWERS)
     for index, item in enumerate(shown):
         question = question_on_page(course, item["prompt"], item["options"])
-        choose(page.locator(selector).nth(index), question, rightly=rightly)
+        choose(page.locator(ANSWERS).nth(index), question, rightly=rightly)
+    sure = page.locator("section.app-question .app-confidence")
+    for index in range(sure.count()):
+        sure.nth(index).get_by_label("Sure", exact=True).check()
     return len(shown)
+
+
+def answer_every_practice_question(page: Page, course: Course) -> None:
+    """Answer each practice question on the lesson page not answered yet, and see its feedback."""
+    sections = page.locator("section.app-practice")
+    for index in range(sections.count()):
+        section = page.locator("section.app-practice").nth(index)
+        if section.locator("[role=status]").count():
+            continue
+        fieldset = section.locator("fieldset")
+        question = question_on_page(
+            course,
+            fieldset.locator("legend").inner_text(),
+            fieldset.locator("label").all_inner_texts(),
+        )
+        choose(fieldset, question, rightly=True)
+        section.get_by_role("button", name="Check my answer").click()
+        page.locator(f"#{section.get_attribute('id')} [role=status]").wait_for()
 
 
 def start_assessment(page: Page) -> None:
@@ -178,6 +201,7 @@ def test_a_new_member_of_staff_goes_from_set_up_link_to_a_verified_certificate(
             assert "Not quite." in feedback.inner_text()
             assert flat(question.options[0].feedback) in flat(feedback.inner_text())
             check_accessibility(page, "lesson page with practice feedback")
+        answer_every_practice_question(page, course)
         page.get_by_role("button", name="Mark as done and continue").click()
 
     page.wait_for_url(re.compile(r"/policies/social-networking/assessment$"))
@@ -232,6 +256,7 @@ def test_continue_after_signing_in_again_returns_to_the_next_lesson(
     page.get_by_role("button", name="Start your training").click()
     for lesson in course.lessons[:2]:
         page.wait_for_url(re.compile(f"/policies/social-networking/lessons/{lesson.id}$"))
+        answer_every_practice_question(page, course)
         page.get_by_role("button", name="Mark as done and continue").click()
     page.wait_for_url(re.compile(f"/policies/social-networking/lessons/{course.lessons[2].id}$"))
     sign_out(page)

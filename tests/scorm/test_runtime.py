@@ -384,3 +384,31 @@ def test_suspend_data_stays_within_scorm_12_at_the_largest_state(
     )
     print(f"{slug}: longest suspend data written {longest}, largest possible {theoretical}")
     assert longest <= theoretical == bound <= MAX_SUSPEND_DATA_12
+
+
+@pytest.mark.parametrize("standard", ["1.2", "2004"])
+def test_a_wrong_critical_answer_fails_the_sitting_whatever_the_score(
+    page: Page, build: Callable[..., Package], standard: str
+) -> None:
+    """As in the web app: every sitting asks about each critical clause, and one wrong answer on
+    a critical question fails it, here at a score above the pass mark."""
+    package = build("social-networking", standard)
+    course = package.course
+    frame = platform.launch(page, package)
+    platform.start(frame)
+    platform.do_lessons(frame, package)
+    frame.locator("#start-assessment").click()
+    drawn = platform.drawn_questions(frame)
+    asked = {clause for question_id in drawn for clause in course.question(question_id).clauses}
+    assert set(course.critical_clauses) <= asked
+    critical = next(q for q in drawn if course.is_critical(course.question(q)))
+    for question_id in drawn:
+        section = frame.locator(
+            f"#assessment-questions .app-question[data-question='{question_id}']"
+        )
+        platform.choose(section, course.question(question_id), question_id != critical)
+    frame.locator("#submit-assessment").click()
+    frame.locator("#result:not([hidden])").wait_for()
+    percent = round(100 * (len(drawn) - 1) / len(drawn))
+    assert percent >= package.pass_mark
+    expect(frame.get_by_role("heading", name="You have not passed this time")).to_be_visible()

@@ -12,6 +12,8 @@
     standard: body.getAttribute("data-standard"),
     passMark: parseInt(body.getAttribute("data-pass-mark"), 10),
     size: parseInt(body.getAttribute("data-assessment-size"), 10),
+    critical: (body.getAttribute("data-critical-clauses") || "").split(" ").filter(Boolean),
+    criticalMustPass: body.getAttribute("data-critical-must-pass") === "yes",
     policyTitle: body.getAttribute("data-policy-title"),
     version: body.getAttribute("data-version"),
     nameMaxLength: parseInt(body.getAttribute("data-name-max-length"), 10),
@@ -223,7 +225,12 @@
       var question = bank[position];
       return progress.maskOf(answers[question.id].keys, question.keys);
     });
-    return progress.grade(state.sitting.answers, rightMasks, settings.passMark);
+    var critical = state.sitting.drawn.map(function (position) {
+      return bank[position].clauses.some(function (clause) { return settings.critical.indexOf(clause) >= 0; });
+    });
+    return progress.grade(
+      state.sitting.answers, rightMasks, settings.passMark, settings.criticalMustPass ? critical : null
+    );
   }
 
   function hasPassed() {
@@ -454,7 +461,7 @@
     if (answers === null || nextLesson() !== null || hasPassed()) return;
     var avoid = state.sitting && state.sitting.submitted ? state.sitting.drawn : [];
     var seed = window.crypto.getRandomValues(new Uint32Array(1))[0];
-    var drawn = progress.draw(bank, settings.size, progress.generator(seed), avoid);
+    var drawn = progress.draw(bank, settings.size, progress.generator(seed), avoid, settings.critical);
     state.sittings = Math.min(state.sittings + 1, progress.MAX_SITTINGS);
     state.sitting = { seed: seed, drawn: drawn, answers: drawn.map(function () { return 0; }), submitted: false };
     go("assessment");

@@ -174,35 +174,43 @@
     return list;
   }
 
-  /** Draw a sitting as the web app does (elearn/training/assessment.py, draw_questions): one
-   * question from every lesson, then the rest at random up to `size`, all shuffled. Questions in
-   * `avoid` (the last sitting's) are used only when a lesson has no others. `bank` lists each
-   * question's lesson number; the result is bank positions. */
-  function draw(bank, size, random, avoid) {
-    var pools = {};
-    var order = [];
-    bank.forEach(function (question, position) {
-      if (!pools[question.lesson]) {
-        pools[question.lesson] = [];
-        order.push(question.lesson);
-      }
-      pools[question.lesson].push(position);
-    });
+  /** Draw a sitting as the web app does (elearn/training/assessment.py, draw_questions): a
+   * question on every critical clause, one from every lesson not yet asked about, then the rest
+   * at random up to `size`, all shuffled. Questions in `avoid` (the last sitting's) are used only
+   * where nothing else will do. `bank` lists each question's lesson number and clauses; the
+   * result is bank positions. */
+  function draw(bank, size, random, avoid, critical) {
     var chosen = [];
-    order.forEach(function (lesson) {
-      var pool = pools[lesson];
-      var fresh = pool.filter(function (position) { return avoid.indexOf(position) < 0; });
-      if (!fresh.length) fresh = pool;
-      chosen.push(fresh[Math.floor(random() * fresh.length)]);
+    var positions = bank.map(function (question, position) { return position; });
+    function pick(candidates) {
+      var unused = candidates.filter(function (position) { return chosen.indexOf(position) < 0; });
+      var fresh = unused.filter(function (position) { return avoid.indexOf(position) < 0; });
+      var pool = fresh.length ? fresh : unused;
+      if (pool.length) chosen.push(pool[Math.floor(random() * pool.length)]);
+    }
+    (critical || []).forEach(function (clause) {
+      var asked = chosen.some(function (position) { return bank[position].clauses.indexOf(clause) >= 0; });
+      if (!asked) {
+        pick(positions.filter(function (position) { return bank[position].clauses.indexOf(clause) >= 0; }));
+      }
     });
-    var remaining = [];
-    order.forEach(function (lesson) {
-      pools[lesson].forEach(function (position) {
-        if (chosen.indexOf(position) < 0 && avoid.indexOf(position) < 0) remaining.push(position);
+    var lessons = [];
+    bank.forEach(function (question) {
+      if (lessons.indexOf(question.lesson) < 0) lessons.push(question.lesson);
+    });
+    lessons.forEach(function (lesson) {
+      var asked = chosen.some(function (position) { return bank[position].lesson === lesson; });
+      if (!asked) pick(positions.filter(function (position) { return bank[position].lesson === lesson; }));
+    });
+    var wanted = size - chosen.length;
+    [false, true].forEach(function (seen) {
+      var pool = positions.filter(function (position) {
+        return chosen.indexOf(position) < 0 && (avoid.indexOf(position) >= 0) === seen;
       });
+      var taken = shuffle(pool, random).slice(0, Math.max(wanted, 0));
+      chosen = chosen.concat(taken);
+      wanted -= taken.length;
     });
-    var spare = Math.min(size - chosen.length, remaining.length);
-    if (spare > 0) chosen = chosen.concat(shuffle(remaining, random).slice(0, spare));
     return shuffle(chosen, random);
   }
 
@@ -218,8 +226,9 @@
 
   /** Grade a sitting: right only when exactly the right options were chosen. The percentage is
    * rounded half to even, as Python's round() does in the web app; the pass compares exact
-   * fractions, so 79.6% is not a pass at 80%. */
-  function grade(answers, rightMasks, passMark) {
+   * fractions, so 79.6% is not a pass at 80%. With `critical` (a flag for each question), a
+   * wrong answer on a critical question fails the sitting whatever the score. */
+  function grade(answers, rightMasks, passMark, critical) {
     var count = answers.length;
     var correct = 0;
     var results = answers.map(function (mask, index) {
@@ -232,7 +241,10 @@
       correct: correct,
       count: count,
       percent: count ? roundHalfEven(100 * correct, count) : 0,
-      passed: count > 0 && correct * 100 >= passMark * count,
+      passed:
+        count > 0 &&
+        correct * 100 >= passMark * count &&
+        !results.some(function (isCorrect, index) { return critical && critical[index] && !isCorrect; }),
     };
   }
 

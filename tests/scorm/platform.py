@@ -175,15 +175,15 @@ def wait_for_page(frame: Frame, page_id: str) -> None:
 
 
 def do_lessons(frame: Frame, package: Package, count: int | None = None) -> None:
-    """Work through `count` lessons (all by default) from the one shown, answering the first
-    practice question of each rightly."""
+    """Work through `count` lessons (all by default) from the one shown, answering every
+    practice question of each rightly first."""
     lessons = package.course.lessons
     for _ in range(len(lessons) if count is None else count):
         page_id = shown_page(frame)
         assert page_id.startswith("lesson-"), f"expected a lesson, not {page_id}"
         lesson = lessons[int(page_id.split("-")[1]) - 1]
-        if lesson.practice:
-            answer_practice(frame, page_id, lesson.practice[0])
+        for question in lesson.practice:
+            answer_practice(frame, page_id, question)
         frame.locator(f"#{page_id} .sco-complete-lesson").click()
         frame.wait_for_function(f"() => !document.getElementById('{page_id}').offsetParent")
 

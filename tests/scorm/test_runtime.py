@@ -412,3 +412,20 @@ def test_a_wrong_critical_answer_fails_the_sitting_whatever_the_score(
     percent = round(100 * (len(drawn) - 1) / len(drawn))
     assert percent >= package.pass_mark
     expect(frame.get_by_role("heading", name="You have not passed this time")).to_be_visible()
+
+
+def test_a_lesson_is_not_done_until_its_practice_is_answered(
+    page: Page, build: Callable[..., Package]
+) -> None:
+    package = build("acceptable-use", "1.2")
+    frame = platform.launch(page, package)
+    platform.start(frame)
+    page_id = platform.shown_page(frame)
+    frame.locator(f"#{page_id} .sco-complete-lesson").click()
+    expect(frame.locator(f"#practice-first-{page_id.split('-')[1]}")).to_be_visible()
+    assert platform.shown_page(frame) == page_id
+    lesson = package.course.lessons[0]
+    for question in lesson.practice:
+        platform.answer_practice(frame, page_id, question, rightly=False)
+    frame.locator(f"#{page_id} .sco-complete-lesson").click()
+    frame.wait_for_function(f"() => !document.getElementById('{page_id}').offsetParent")

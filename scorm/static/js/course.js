@@ -302,6 +302,17 @@
     document.querySelectorAll(".sco-complete-lesson").forEach(function (button) {
       button.addEventListener("click", function () {
         var number = parseInt(button.getAttribute("data-lesson"), 10);
+        // As in the web app, a lesson is done only once its practice questions are answered.
+        var unanswered = practice.filter(function (item) {
+          return item.section.closest(".sco-page").id === "lesson-" + number && !state.practice[item.index];
+        });
+        var warning = document.getElementById("practice-first-" + number);
+        if (unanswered.length && !state.lessons[number - 1]) {
+          warning.hidden = false;
+          warning.focus();
+          return;
+        }
+        warning.hidden = true;
         state.lessons[number - 1] = true;
         var next = nextLesson();
         go(next ? "lesson-" + next : "assessment");

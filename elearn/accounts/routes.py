@@ -92,9 +92,15 @@ def _sign_in(member: StaffMember, event: EventKind = EventKind.SIGN_IN) -> None:
 
 
 def _landing_page(member: StaffMember, next_page: str | None) -> str:
+    """Where someone goes after signing in: where they were going, or else their own start
+    page (the console for whoever manages the school, My training for everyone else)."""
     if two_step.must_set_up(member, current_school()):
         return url_for("accounts.two_step_settings")
-    return next_page if next_page and is_safe_next(next_page) else url_for("training.home")
+    if next_page and is_safe_next(next_page):
+        return next_page
+    if member.is_headteacher or member.is_trust_admin:
+        return url_for("console.index")
+    return url_for("training.home")
 
 
 @auth.route("/setup", methods=["GET", "POST"])

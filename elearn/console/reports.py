@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from elearn.clock import school_date
 from elearn.compliance.api import MemberStatuses
@@ -25,12 +24,17 @@ ROSTER_COLUMNS = (
 )
 
 
-def roster_csv(rows: list[MemberStatuses], as_of: date) -> str:
-    """One line for each person and each policy that applies to them, status as on `as_of`;
-    every text cell safe from formulas."""
+# Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark: without one,
+# "Nguyễn Thị Ánh" comes out garbled.
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def roster_csv(rows: list[MemberStatuses]) -> str:
+    """A header row, then one line for each person and each policy that applies to them; UTF-8
+    with a byte-order mark, every text cell safe from formulas."""
     out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
-    writer.writerow([f"Training status on {as_of.isoformat()}"])
     writer.writerow(ROSTER_COLUMNS)
     for row in rows:
         member = row.member

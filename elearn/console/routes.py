@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -25,12 +26,10 @@ from elearn.compliance import api as compliance
 from elearn.console import service as staff
 from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TwoStepRequirementForm
 from elearn.console.reports import roster_csv
-from elearn.console.service import roster
 from elearn.content.placeholders import is_same_school
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
-from elearn.policies.api import Policy
 from elearn.status import StatusKind
 from elearn.web import (
     current_member,
@@ -51,43 +50,53 @@ def _link_valid_for() -> timedelta:
     return timedelta(hours=current_app.config["SETUP_LINK_HOURS"])
 
 
-def _roster_filters() -> tuple[Policy | None, StatusKind | None]:
-    """The policy and status the roster is filtered by (`?policy=`, `?status=`), if any."""
-    slug = (request.args.get("policy") or "").strip()[:60]
-    only_policy = None
+def _roster_query(today: date) -> tuple[staff.RosterQuery, str | None]:
+    """The roster's question from the address: `?policy=`, `status=`, `category=`, `q=`,
+    `sort=`, `page=`, `as_of=`, `show=archived`. A date that is not a date is an error to show;
+    anything else unknown is ignored."""
+    args = request.args
+    slug = (args.get("policy") or "").strip()[:60]
+    policy = None
     if slug:
-        only_policy = next((p for p in school_policies() if p.slug == slug), None)
-        if only_policy is None:
+        policy = next((p for p in school_policies() if p.slug == slug), None)
+        if policy is None:
             raise NotFound("We could not find that policy.")
-    try:
-        only_status = (
-            StatusKind(request.args.get("status") or "") if request.args.get("status") else None
-        )
-    except ValueError:
-        only_status = None
-    return only_policy, only_status
+    status = args.get("status") or ""
+    category = args.get("category") or ""
+    page = args.get("page") or "1"
+    as_of_text = (args.get("as_of") or "").strip()[:10]
+    as_of, error = today, None
+    if as_of_text:
+        try:
+            as_of = date.fromisoformat(as_of_text)
+        except ValueError:
+            error = "Enter a real date, such as 1 September 2027"
+    query = staff.RosterQuery(
+        as_of=as_of,
+        archived=args.get("show") == "archived",
+        policy=policy,
+        status=StatusKind(status) if status in set(StatusKind) else None,
+        category=Category(category) if category in set(Category) else None,
+        search=" ".join((args.get("q") or "").split())[:100],
+        sort=args.get("sort") if args.get("sort") in staff.SORTS else "name",  # type: ignore[arg-type]
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+    return query, error
 
 
 @console.route("/")
 @headteacher_required
 def index() -> ResponseReturnValue:
-    """The roster; `?as_of=YYYY-MM-DD` forecasts everyone's status on that date, `?policy=` and
-    `?status=` filter it."""
+    """The roster: headline counts for each policy, then the staff who match the filters, a
+    page at a time. `?as_of=YYYY-MM-DD` forecasts everyone's status on that date."""
     session = get_session()
     school = require_school()
     today = get_clock().today()
-    as_of_text = (request.args.get("as_of") or "").strip()[:10]
-    as_of, as_of_error = today, None
-    if as_of_text:
-        try:
-            as_of = date.fromisoformat(as_of_text)
-        except ValueError:
-            as_of_error = "Enter a real date, such as 1 September 2027"
-    archived = request.args.get("show") == "archived"
-    only_policy, only_status = _roster_filters()
+    query, as_of_error = _roster_query(today)
     policy_list = school_policies()
-    if only_policy is None and len(policy_list) == 1:
-        only_policy = policy_list[0]  # one policy: the roster shows its signing in full
+    if query.policy is None and len(policy_list) == 1:
+        # One policy: the roster shows its signing in full.
+        query = dataclasses.replace(query, policy=policy_list[0])
     library = get_library()
     adopted = [
         policies.library_course(library, policy)
@@ -97,27 +106,16 @@ def index() -> ResponseReturnValue:
     return (
         render_template(
             "console/index.html",
-            rows=roster(
-                session,
-                school,
-                policy_list,
-                as_of,
-                archived=archived,
-                only_policy=only_policy,
-                only_status=only_status,
-            ),
+            roster=staff.roster(session, school, policy_list, query),
+            query=query,
             policies=policy_list,
-            only_policy=only_policy,
-            only_status=only_status,
-            borrowed=[
-                course
-                for course in adopted
-                if not is_same_school(course.policy.school, school.name)
-            ],
-            as_of=as_of if as_of != today else None,
-            as_of_text=as_of_text,
+            categories=list(Category),
+            statuses=list(StatusKind),
+            sorts={"name": "Name", "status": "Most urgent first", "due": "Due date"},
+            borrowed=[c for c in adopted if not is_same_school(c.policy.school, school.name)],
+            as_of=query.as_of if query.as_of != today else None,
+            as_of_text=request.args.get("as_of", "")[:10],
             as_of_error=as_of_error,
-            archived=archived,
             has_errors=bool(as_of_error),
         ),
         400 if as_of_error else 200,
@@ -128,25 +126,17 @@ def index() -> ResponseReturnValue:
 @writes_on_get
 @headteacher_required
 def roster_export() -> ResponseReturnValue:
-    """The roster as a spreadsheet, for the date asked (`?as_of=`) or today."""
+    """The roster as a spreadsheet: everyone who matches the filters, for the date asked."""
     session = get_session()
-    today = get_clock().today()
-    try:
-        as_of = date.fromisoformat((request.args.get("as_of") or "").strip()[:10] or str(today))
-    except ValueError:
-        as_of = today
-    only_policy, only_status = _roster_filters()
-    rows = roster(
-        session,
-        require_school(),
-        school_policies(),
-        as_of,
-        only_policy=only_policy,
-        only_status=only_status,
+    query, _ = _roster_query(get_clock().today())
+    rows = staff.matching(
+        staff.everyone(session, require_school(), school_policies(), query), query
     )
-    record_event(EventKind.EXPORT, f"roster on {as_of.isoformat()}", commit=True)
-    response = Response(roster_csv(rows, as_of), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="training-{as_of}.csv"'
+    record_event(EventKind.EXPORT, f"roster on {query.as_of.isoformat()}", commit=True)
+    response = Response(roster_csv(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="training-{query.as_of.isoformat()}.csv"'
+    )
     return response
 
 

@@ -143,7 +143,7 @@ def test_the_current_code_finishes_signing_in(
     sign_in(client, headteacher)
     response = enter_code(client, head_two_step.code_at(clock.now()))
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/console/"
     assert is_signed_in(client)
     with client.session_transaction() as flask_session:
         assert PENDING not in flask_session

@@ -28,6 +28,7 @@ from elearn.certificates.api import sample_certificate
 from elearn.clock import long_date
 from elearn.compliance import api as compliance
 from elearn.config import PRODUCTION, REPO_CONTENT_DIR, ConfigError
+from elearn.console import staff_import
 from elearn.content.cli import content
 from elearn.content.errors import ContentError
 from elearn.content.loader import load_library
@@ -48,6 +49,7 @@ from elearn.versions.packages import PackageChoice, policy_package
 from elearn.web import get_clock, get_library
 from scorm import STANDARDS, PackageError, Standard, build_package
 
+MAX_STAFF_LIST_BYTES = 5_000_000
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -406,6 +408,78 @@ def school_list(as_json: bool) -> None:
         click.echo(
             f"{entry['name']}{demo_mark}: {entry['staff']} staff; policies: "
             f"{', '.join(entry['policies']) or 'none'}"
+        )
+
+
+@main.group(help="The school's staff.")
+def staff() -> None:
+    pass
+
+
+@staff.command(
+    "import",
+    help="Add and update staff from a CSV list (columns named on its first line: First name, "
+    "Last name or Full name, Email, Category, Start date, Already in post). All rows or none.",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@SCHOOL_OPTION
+@click.option("--dry-run", is_flag=True, help="Say what the list would change, changing nothing.")
+@click.option(
+    "--archive-missing",
+    is_flag=True,
+    help="The list is every member of staff: archive anyone on the roster who is not on it.",
+)
+@fails_cleanly
+def import_staff(file: Path, school_name: str | None, dry_run: bool, archive_missing: bool) -> None:
+    if file.stat().st_size > MAX_STAFF_LIST_BYTES:
+        raise DomainError(f"{file.name} is larger than {MAX_STAFF_LIST_BYTES // 1_000_000} MB.")
+    rows = staff_import.read_rows(staff_import.decode(file.read_bytes()))
+    with app_context() as app:
+        _upgrade_database(app)
+        session = get_session()
+        school = resolve_school(session, school_name)
+        clock = get_clock()
+        the_plan = staff_import.plan(
+            session, school, rows, clock.today(), archive_missing=archive_missing
+        )
+        click.echo(
+            f"{file.name}: {len(the_plan.add)} to add, {len(the_plan.update)} to update, "
+            f"{len(the_plan.unchanged)} unchanged, {len(the_plan.archive)} to archive, "
+            f"{len(the_plan.rejected)} with problems."
+        )
+        for update in the_plan.update:
+            person = update.person
+            changes = ", ".join(update.changes)
+            click.echo(f"  row {person.number}: update {person.email} ({changes})")
+        for member in the_plan.archive:
+            click.echo(f"  archive {member.email}")
+        if the_plan.rejected:
+            for row in the_plan.rejected:
+                click.echo(f"  row {row.number}: {'; '.join(row.reasons)}", err=True)
+            raise DomainError("Nothing was changed: correct those rows and run this again.")
+        if dry_run or not the_plan.changes_anything:
+            click.echo("Nothing was changed." if dry_run else "Nothing to change.")
+            return
+        hours = app.config["SETUP_LINK_HOURS"]
+        applied = staff_import.apply(
+            session, school, the_plan, now=clock.now(), link_valid_for=timedelta(hours=hours)
+        )
+        record(
+            session,
+            EventKind.STAFF_IMPORTED,
+            actor=None,
+            subject=f"{file.name} (from the command line): {len(applied.added)} added, "
+            f"{applied.updated} updated, {applied.archived} archived",
+            address="command line",
+            now=clock.now(),
+            school_id=school.id,
+        )
+        session.commit()
+        for member, token in applied.added:
+            click.echo(f"Set-up link for {member.email}: {app.config['BASE_URL']}/setup/{token}")
+        click.echo(
+            f"Done: {len(applied.added)} added, {applied.updated} updated, "
+            f"{applied.archived} archived."
         )
 
 

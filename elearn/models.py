@@ -12,6 +12,7 @@ from elearn.accounts.models import (
 )
 from elearn.audit.models import AuditEvent, EventKind
 from elearn.certificates.models import Certificate, Declaration
+from elearn.console.models import StaffImport
 from elearn.db import Base
 from elearn.policies.models import Policy, PolicyMode
 from elearn.training.models import (
@@ -52,5 +53,6 @@ __all__ = [
     "School",
     "SetupLink",
     "SignInFailure",
+    "StaffImport",
     "StaffMember",
 ]

@@ -8,7 +8,8 @@ across all their policies is `overall_status`, the most urgent of them.
 The rules, in the order they apply:
 1. A member on long leave (paused, with a return date after today) is `paused` until they return.
 2. Their due date is the induction deadline (start date + `induction_days` calendar days) if they
-   have never signed, otherwise when their last declaration runs out (12 months by default, or the
+   have never signed (or, for staff already in post when the policy was introduced, its rollout
+   deadline), otherwise when their last declaration runs out (12 months by default, or the
    next fixed renewal date such as 1 September). A policy version that asks everyone to re-confirm
    by a deadline brings the due date forward for anyone who has not signed it. Back from leave,
    nobody is due sooner than their return date + `induction_days`.
@@ -59,6 +60,9 @@ class Record:
     has_started_training: bool
     reconfirm_by: date | None = None  # a new version asks them to re-confirm by this date
     paused_until: date | None = None  # on long leave; back on this date
+    # In post before the policy was introduced: never signed, they are due by this date
+    # instead of start date + induction days.
+    rollout_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ def compliance_status(record: Record, today: date, rules: Rules) -> Status:
         return Status(StatusKind.PAUSED, record.paused_until)
     never_signed = record.last_signed_on is None
     if record.last_signed_on is None:
-        due = record.starts_on + timedelta(days=rules.induction_days)
+        due = record.rollout_by or record.starts_on + timedelta(days=rules.induction_days)
     else:
         due = expires_on(record.last_signed_on, rules)
     if record.reconfirm_by is not None:

@@ -95,6 +95,9 @@ class StaffMember(SchoolScoped, Base):
     # Part of the Flask-Login id: changing it ends every session signed in with the old one.
     session_token: Mapped[str] = mapped_column(sa.String(64))
     is_archived: Mapped[bool] = mapped_column(default=False)
+    # Already in post when added (an existing member of staff, not a new starter): a policy
+    # they have never signed is due by its rollout deadline, not by start date + induction days.
+    is_existing_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     paused_until: Mapped[date | None] = mapped_column(sa.Date)  # on long leave until this date
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Two-step sign-in: the secret is kept from the start of set-up but only counts once a code

@@ -259,7 +259,11 @@ def logout() -> ResponseReturnValue:
 def setup_link(token: str) -> ResponseReturnValue:
     session = get_session()
     now = get_clock().now()
-    link = service.find_setup_link(session, token, now)
+    try:
+        link = service.find_setup_link(session, token, now)
+    except DomainError:
+        # Used, run out or replaced: say what to do next, and nothing about whose it was.
+        return render_template("accounts/setup_link_spent.html"), 410
     member = service.setup_link_member(session, link)
     form = NewPasswordForm()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import re
 import secrets
@@ -216,6 +217,74 @@ def account_school_id(session: Session, email: str) -> int | None:
     query = select(StaffMember.school_id).where(StaffMember.email == normalise_email(email))
     with unscoped(session):
         return session.scalar(query)
+
+
+def emails_taken(session: Session, emails: list[str]) -> set[str]:
+    """Which of these addresses any school in the instance already has, in one query."""
+    normal = [normalise_email(email) for email in emails]
+    with unscoped(session):
+        return set(session.scalars(select(StaffMember.email).where(StaffMember.email.in_(normal))))
+
+
+def archive_member(session: Session, member: StaffMember) -> None:
+    """A leaver: off the roster, signed out everywhere, unused set-up links cancelled; every
+    record kept."""
+    member.is_archived = True
+    member.session_token = secrets.token_hex(16)
+    for link in session.scalars(
+        select(SetupLink).where(SetupLink.member_id == member.id, SetupLink.used_at.is_(None))
+    ):
+        link.used_at = link.created_at
+    session.flush()
+
+
+class LinkState(enum.StrEnum):
+    """Where someone's latest set-up link stands, for the headteacher to see who is stuck."""
+
+    PENDING = "pending"  # sent, not yet used, still valid
+    USED = "used"  # they chose a password with it
+    EXPIRED = "expired"  # ran out unused: they need a new one
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "Set-up link not used yet",
+            "used": "Set-up link used",
+            "expired": "Set-up link expired",
+        }[self.value]
+
+
+def link_states(
+    session: Session, members: list[StaffMember], now: datetime
+) -> dict[int, LinkState]:
+    """The state of each member's latest set-up link, in one query; members never sent one
+    are left out."""
+    latest: dict[int, SetupLink] = {}
+    ids = [member.id for member in members]
+    for link in session.scalars(
+        select(SetupLink).where(SetupLink.member_id.in_(ids)).order_by(SetupLink.id)
+    ):
+        latest[link.member_id] = link
+    states = {}
+    for member_id, link in latest.items():
+        if link.used_at is not None:
+            states[member_id] = LinkState.USED
+        elif link.expires_at <= now:
+            states[member_id] = LinkState.EXPIRED
+        else:
+            states[member_id] = LinkState.PENDING
+    return states
+
+
+def change_email(session: Session, member: StaffMember, email: str) -> None:
+    """Give someone a new sign-in address, if no account in the instance has it."""
+    email = normalise_email(email)
+    if email == member.email:
+        return
+    if email_is_taken(session, email):
+        raise DomainError(f"There is already an account for {email}.", field="email")
+    member.email = email
+    session.flush()
 
 
 def email_is_taken(session: Session, email: str) -> bool:

@@ -34,6 +34,9 @@ class EventKind(enum.StrEnum):
     POLICY_RETIRED = "policy_retired"
     POLICY_RESTORED = "policy_restored"
     SCHOOL_ADDED = "school_added"
+    STAFF_CHANGED = "staff_changed"
+    STAFF_IMPORTED = "staff_imported"
+    PAPER_DECLARATION = "paper_declaration"
     ACTED_AS_HEADTEACHER = "acted_as_headteacher"
 
     @property
@@ -62,6 +65,9 @@ EVENT_LABELS = {
     EventKind.POLICY_RETIRED: "Retired a policy",
     EventKind.POLICY_RESTORED: "Brought back a retired policy",
     EventKind.SCHOOL_ADDED: "Added a school",
+    EventKind.STAFF_CHANGED: "Changed a member of staff's details",
+    EventKind.STAFF_IMPORTED: "Imported staff",
+    EventKind.PAPER_DECLARATION: "Recorded a paper declaration",
     EventKind.ACTED_AS_HEADTEACHER: "Acted as headteacher",
 }
 

@@ -87,6 +87,7 @@ def school_statuses(
                     policy_versions, signed.policy_version_id if signed else None
                 ),
                 paused_until=member.paused_until,
+                rollout_by=policies.rollout_deadline(policy, member),
             )
             statuses.append(
                 PolicyStatus(

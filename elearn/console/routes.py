@@ -24,7 +24,16 @@ from elearn.accounts.api import Category
 from elearn.audit.api import EventKind, recent_events
 from elearn.compliance import api as compliance
 from elearn.console import service as staff
-from elearn.console.forms import ActionForm, AddStaffForm, PauseForm, TwoStepRequirementForm
+from elearn.console import staff_import
+from elearn.console.forms import (
+    ActionForm,
+    AddStaffForm,
+    EditStaffForm,
+    PauseForm,
+    StaffListForm,
+    TwoStepRequirementForm,
+)
+from elearn.console.models import StaffImport
 from elearn.console.reports import roster_csv
 from elearn.content.placeholders import is_same_school
 from elearn.db import get_session, writes_on_get
@@ -103,10 +112,13 @@ def index() -> ResponseReturnValue:
         for policy in policy_list
         if library.has(policy.slug)
     ]
+    roster = staff.roster(session, school, policy_list, query)
+    links = accounts.link_states(session, [row.member for row in roster.rows], get_clock().now())
     return (
         render_template(
             "console/index.html",
-            roster=staff.roster(session, school, policy_list, query),
+            roster=roster,
+            links=links,
             query=query,
             policies=policy_list,
             categories=list(Category),
@@ -184,6 +196,85 @@ def _show_setup_link(member: accounts.StaffMember, token: str) -> str:
     return render_template("console/setup_link.html", member=member, link=link, hours=hours)
 
 
+# --- Staff in bulk: a list uploaded or pasted, previewed, then applied all at once ------------
+
+
+@console.route("/staff/import", methods=["GET", "POST"])
+@headteacher_required
+def import_staff() -> ResponseReturnValue:
+    form = StaffListForm()
+
+    def keep() -> int:
+        upload = form.document.data
+        if upload and upload.filename:
+            text = staff_import.decode(upload.read())
+            source = upload.filename
+        else:
+            text, source = form.pasted.data or "", "pasted rows"
+        kept = staff_import.keep_for_review(
+            get_session(),
+            require_school(),
+            current_member(),
+            text=text,
+            source_name=source,
+            archive_missing=bool(form.archive_missing.data),
+            now=get_clock().now(),
+        )
+        return kept.id
+
+    if (done := handle_form(form, keep, error_field="document")) is not None:
+        return redirect(url_for("console.import_preview", import_id=done.value), 303)
+    page = render_template("console/import_staff.html", form=form, has_errors=bool(form.errors))
+    return page, form_status(form)
+
+
+@console.route("/staff/import/<int:import_id>", methods=["GET", "POST"])
+@headteacher_required
+def import_preview(import_id: int) -> ResponseReturnValue:
+    """What the list would change, row by row; posted, the confirmation that applies it."""
+    session = get_session()
+    school = require_school()
+    kept = staff_import.kept_list(session, school, import_id)
+    if request.method == "POST":
+        return _apply_staff_list(kept)
+    the_plan = staff_import.plan_kept(session, school, kept, get_clock().today())
+    return render_template(
+        "console/import_preview.html", kept=kept, plan=the_plan, action=ActionForm(formdata=None)
+    )
+
+
+def _apply_staff_list(kept: StaffImport) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        raise DomainError("The form had expired. Go back and try again.")
+    session = get_session()
+    school = require_school()
+    clock = get_clock()
+    applied = staff_import.confirm(
+        session,
+        school,
+        kept,
+        now=clock.now(),
+        today=clock.today(),
+        link_valid_for=_link_valid_for(),
+    )
+    record_event(
+        EventKind.STAFF_IMPORTED,
+        f"{kept.source_name}: {len(applied.added)} added, {applied.updated} updated, "
+        f"{applied.archived} archived",
+    )
+    session.commit()
+    base = current_app.config["BASE_URL"]
+    links = [
+        (member, base + url_for("auth.setup_link", token=token)) for member, token in applied.added
+    ]
+    return render_template(
+        "console/import_done.html",
+        applied=applied,
+        links=links,
+        hours=current_app.config["SETUP_LINK_HOURS"],
+    )
+
+
 # --- Security: the school's two-step sign-in rule, and the audit log --------------------------
 
 AUDIT_PAGE_SIZE = 200
@@ -232,6 +323,7 @@ def _staff_page(member: accounts.StaffMember, pause_form: PauseForm) -> Response
             histories=compliance.member_history(session, member, every_policy),
             pause_form=pause_form,
             action=ActionForm(formdata=None),
+            link_state=accounts.link_states(session, [member], get_clock().now()).get(member.id),
             has_errors=bool(pause_form.errors),
         ),
         400 if pause_form.errors else 200,
@@ -243,6 +335,54 @@ def _staff_page(member: accounts.StaffMember, pause_form: PauseForm) -> Response
 def member(member_id: int) -> ResponseReturnValue:
     found = accounts.school_member(get_session(), require_school(), member_id)
     return _staff_page(found, PauseForm(formdata=None))
+
+
+@console.route("/staff/<int:member_id>/edit", methods=["GET", "POST"])
+@headteacher_required
+def edit_member(member_id: int) -> ResponseReturnValue:
+    session = get_session()
+    found = accounts.school_member(session, require_school(), member_id)
+    form = EditStaffForm(
+        data={
+            "name": found.name,
+            "email": found.email,
+            "category": found.category.value,
+            "starts_on": found.starts_on,
+            "is_existing_staff": "yes" if found.is_existing_staff else "no",
+            "role": "staff" if found.role is accounts.Role.STAFF else "headteacher",
+        }
+    )
+    if found.role is accounts.Role.TRUST_ADMIN:
+        del form.role
+
+    def save() -> list[str]:
+        role = form.role.data if "role" in form else None
+        details = staff.StaffDetails(
+            name=form.name.data or "",
+            email=form.email.data or "",
+            category=Category(form.category.data),
+            starts_on=form.starts_on.data,  # type: ignore[arg-type]
+            is_existing_staff=form.is_existing_staff.data == "yes",
+            role=accounts.Role(role) if role else found.role,
+        )
+        old_role = found.role
+        changes = staff.edit(session, found, current_member(), details)
+        if changes:
+            record_event(EventKind.STAFF_CHANGED, f"{found.email}: {'; '.join(changes)}")
+        if found.role is not old_role:
+            record_event(EventKind.ROLE_CHANGED, f"{found.email}: now {found.role.label}")
+        return changes
+
+    if (done := handle_form(form, save, error_field="name")) is not None:
+        flash(
+            f"{found.name}'s record is saved." if done.value else "Nothing was changed.",
+            "success",
+        )
+        return redirect(url_for("console.member", member_id=found.id), 303)
+    page = render_template(
+        "console/edit_member.html", form=form, member=found, has_errors=bool(form.errors)
+    )
+    return page, form_status(form)
 
 
 @console.route("/staff/<int:member_id>/pause", methods=["POST"])
@@ -286,7 +426,7 @@ def archive(member_id: int) -> ResponseReturnValue:
     actor = current_member()
     return _one_button_action(
         member_id,
-        lambda found: staff.archive(found, actor),
+        lambda found: staff.archive(get_session(), found, actor),
         "{name} is archived: off the roster, with their records kept.",
     )
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
-from elearn.accounts.api import Category, School, StaffMember
+from elearn.accounts import api as accounts
+from elearn.accounts.api import Category, Role, School, StaffMember
 from elearn.compliance import api as compliance
 from elearn.compliance.api import MemberStatuses
 from elearn.errors import DomainError
@@ -139,12 +141,60 @@ def resume(member: StaffMember) -> None:
     member.paused_until = None
 
 
-def archive(member: StaffMember, actor: StaffMember) -> None:
+def archive(session: Session, member: StaffMember, actor: StaffMember) -> None:
     """A leaver: off the roster and unable to sign in, their records kept."""
     if member.id == actor.id:
         raise DomainError("You cannot archive your own account.")
-    member.is_archived = True
+    accounts.archive_member(session, member)
 
 
 def restore(member: StaffMember) -> None:
     member.is_archived = False
+
+
+@dataclass(frozen=True)
+class StaffDetails:
+    """What the headteacher can change about someone."""
+
+    name: str
+    email: str
+    category: Category
+    starts_on: date
+    is_existing_staff: bool
+    role: Role
+
+
+def edit(
+    session: Session, member: StaffMember, actor: StaffMember, details: StaffDetails
+) -> list[str]:
+    """Change someone's record; returns what changed, in words, for the audit log. Nobody can
+    take away their own headteacher role (the school would be left without a way in), and a
+    trust administrator's role is the trust's to change."""
+    changes = []
+    name = " ".join(details.name.split())
+    if name != member.name:
+        changes.append(f"name from {member.name} to {name}")
+        member.name = name
+    old_email = member.email
+    accounts.change_email(session, member, details.email)
+    if member.email != old_email:
+        changes.append(f"email from {old_email} to {member.email}")
+    if details.category is not member.category:
+        changes.append(
+            f"role at the school from {member.category.label} to {details.category.label}"
+        )
+        member.category = details.category
+    if details.starts_on != member.starts_on:
+        changes.append(f"start date from {member.starts_on} to {details.starts_on}")
+        member.starts_on = details.starts_on
+    if details.is_existing_staff != member.is_existing_staff:
+        changes.append("already in post" if details.is_existing_staff else "new staff")
+        member.is_existing_staff = details.is_existing_staff
+    if details.role is not member.role and member.role is not Role.TRUST_ADMIN:
+        if member.id == actor.id:
+            raise DomainError("You cannot take away your own headteacher role.", field="role")
+        changes.append(f"access from {member.role.label} to {details.role.label}")
+        member.role = details.role
+        member.session_token = secrets.token_hex(16)  # their pages change: sign in afresh
+    session.flush()
+    return changes

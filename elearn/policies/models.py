@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -57,6 +57,9 @@ class Policy(SchoolScoped, Base):
     assessment_size: Mapped[int] = mapped_column(default=12, server_default="12")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When staff already in post when the policy was introduced must have signed it; without
+    # one, they have the induction days from the day it was introduced.
+    rollout_by: Mapped[date | None] = mapped_column(sa.Date)
 
     @property
     def is_retired(self) -> bool:

@@ -11,12 +11,13 @@ import calendar
 import dataclasses
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.api import Category, School, StaffMember
+from elearn.clock import school_date
 from elearn.content.placeholders import course_for_school
 from elearn.content.schema import Course, Lesson, Library
 from elearn.content.schema import Policy as PolicyText
@@ -161,6 +162,16 @@ def update_school_defaults(
     school.induction_days = induction_days
     school.renewal_day = renewal_day
     school.renewal_month = renewal_month
+
+
+def rollout_deadline(policy: Policy, member: StaffMember) -> date | None:
+    """When someone already in post when the policy was introduced must have signed it: its
+    rollout deadline, or the induction days from the day it was introduced. None for a new
+    starter, who has the induction days from their first day."""
+    introduced = school_date(policy.created_at)
+    if not (member.is_existing_staff or member.starts_on < introduced):
+        return None
+    return policy.rollout_by or introduced + timedelta(days=policy.induction_days)
 
 
 def rules_of(policy: Policy) -> Rules:

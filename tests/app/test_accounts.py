@@ -230,7 +230,7 @@ def test_headteacher_adds_staff_and_gets_a_one_time_set_up_link(
     assert chosen.status_code == 303
     assert "Nguyễn Thị Ánh" in as_headteacher.get("/").get_data(as_text=True)
     as_headteacher.post("/logout")
-    assert as_headteacher.get(path).status_code == 400
+    assert as_headteacher.get(path).status_code == 410
 
 
 def test_set_up_link_expires(as_headteacher: FlaskClient, clock: FixedClock) -> None:
@@ -238,8 +238,8 @@ def test_set_up_link_expires(as_headteacher: FlaskClient, clock: FixedClock) -> 
     as_headteacher.post("/logout")
     clock.advance(hours=73)
     response = as_headteacher.get(path)
-    assert response.status_code == 400
-    assert "expired" in response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert "has run out" in response.get_data(as_text=True)
 
 
 def test_adding_staff_with_an_email_in_use_re_renders_with_an_error(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -238,6 +238,8 @@ def test_status_command_prints_json_for_a_date(
 
     monkeypatch.setenv("ELEARN_DATABASE_URL", f"sqlite:///{Path(str(tmp_path)) / 's.sqlite'}")
     runner = CliRunner()
+    # A new starter, joining after the school began using the training (today, for the command).
+    starts = datetime.now(UTC).date() + timedelta(days=7)
     assert runner.invoke(main, ["init", "--school", "Thorner's"]).exit_code == 0
     runner.invoke(
         main,
@@ -250,10 +252,11 @@ def test_status_command_prints_json_for_a_date(
             "--category",
             "volunteer",
             "--start-date",
-            "2026-09-01",
+            starts.isoformat(),
         ],
     )
-    result = runner.invoke(main, ["status", "--as-of", "2026-09-10", "--json"])
+    as_of = (starts + timedelta(days=9)).isoformat()
+    result = runner.invoke(main, ["status", "--as-of", as_of, "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == [
         {
@@ -262,8 +265,9 @@ def test_status_command_prints_json_for_a_date(
             "category": "volunteer",
             "policy": "social-networking",
             "status": "induction_due",
-            "due_on": date(2026, 9, 21).isoformat(),
+            "due_on": (starts + timedelta(days=20)).isoformat(),
         }
     ]
-    later = json.loads(runner.invoke(main, ["status", "--as-of", "2026-09-22", "--json"]).stdout)
+    as_of = (starts + timedelta(days=21)).isoformat()
+    later = json.loads(runner.invoke(main, ["status", "--as-of", as_of, "--json"]).stdout)
     assert later[0]["status"] == "induction_overdue"

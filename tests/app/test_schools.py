@@ -180,6 +180,21 @@ ROUTES = [
     ),
     (
         "GET",
+        "/console/staff/{learner}/edit",
+        {HEAD: 200, OTHER_HEAD: 404, TRUST_ADMIN: 404, TRUST_ACTING: 200, LEARNER: 403},
+    ),
+    (
+        "POST",
+        "/console/staff/{learner}/edit",
+        {OTHER_HEAD: 404, TRUST_ADMIN: 404, COLLEAGUE: 403},
+    ),
+    (
+        "POST",
+        "/console/staff/{learner}/setup-link",
+        {OTHER_HEAD: 404, TRUST_ADMIN: 404, COLLEAGUE: 403},
+    ),
+    (
+        "GET",
         "/console/policies/social-networking/versions/{version}",
         {HEAD: 200, OTHER_HEAD: 404, TRUST_ADMIN: 404, TRUST_ACTING: 200, LEARNER: 403},
     ),

@@ -90,6 +90,19 @@ STATE_CHANGING = [
         },
     ),
     ("/console/staff/{staff_id}/setup-link", {}),
+    ("/console/staff/import", {"pasted": "Full name,Email,Start date\nEve,eve@evil.example,1/9"}),
+    ("/console/staff/import/1", {}),
+    (
+        "/console/staff/{staff_id}/edit",
+        {
+            "name": "Eve Intruder",
+            "email": "eve@evil.example",
+            "category": "teacher",
+            "starts_on": ["1", "9", "2026"],
+            "is_existing_staff": "no",
+            "role": "headteacher",
+        },
+    ),
     ("/console/security", {"required": "yes"}),
     ("/console/policies/social-networking/upload", {}),
     ("/console/policies/social-networking/from-content", {}),
@@ -229,6 +242,7 @@ def test_every_state_changing_route_is_in_the_csrf_table(app: Flask) -> None:
         "<token>": "{setup_token}",
         "<int:attempt_id>": "1",
         "<int:draft_id>": "1",
+        "<int:import_id>": "1",
         "<int:number>": "1",
     }
     posted = set()

@@ -76,7 +76,12 @@ def import_source(
 ) -> ImportResult:
     sifted = sift(source)
     outline = build_outline(
-        sifted.lines, version=version, school=school, title=title, source_name=source.name
+        sifted.lines,
+        version=version,
+        school=school,
+        title=title,
+        source_name=source.name,
+        source_kind=source.kind,
     )
     fates = tuple(sorted((*sifted.skipped, *outline.fates), key=lambda fate: fate.line))
     return ImportResult(outline.policy, fates, source)

@@ -41,6 +41,10 @@ PAGE_NUMBER_REASON = "page number"
 RUNNING_REASON = "running header or footer"
 
 
+def _place(line: SourceLine) -> float:
+    return round((line.top or 0.0) * 100)
+
+
 def _shape(text: str) -> str:
     """A line with its numbers taken out, to see it repeat: "Page 3 of 9" ~ "Page 4 of 9"."""
     return re.sub(r"\d+", "#", text.lower())
@@ -81,11 +85,12 @@ class _Sifter:
     # PDF: position and repetition ---------------------------------------------------------------
 
     def pdf_furniture(self) -> None:
-        pages_of: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # Running headers and footers repeat at the same place on the page: the key holds where.
+        pages_of: dict[tuple[str, str, float], set[int]] = defaultdict(set)
         for line in self.lines:
             zone = self.zone(line)
             if zone:
-                pages_of[(zone, _shape(line.text))].add(line.page or 0)
+                pages_of[(zone, _shape(line.text), _place(line))].add(line.page or 0)
         page_count = max(self.source.page_count, 1)
         needed = max(2, round(page_count * 0.3))
         for index, line in enumerate(self.lines):
@@ -94,7 +99,7 @@ class _Sifter:
                 continue
             if PAGE_NUMBER.fullmatch(line.text):
                 self.skip(index, PAGE_NUMBER_REASON)
-            elif len(pages_of[(zone, _shape(line.text))]) >= needed:
+            elif len(pages_of[(zone, _shape(line.text), _place(line))]) >= needed:
                 self.skip(index, f"running {'header' if zone == 'top' else 'footer'}")
 
     @staticmethod
@@ -229,7 +234,10 @@ class _Sifter:
     def text_furniture(self) -> None:
         kept = [index for index in range(len(self.lines)) if index not in self.reasons]
         texts = {index: self.lines[index].text for index in kept}
-        body_start = next((i for i in kept if opens_body(texts[i])), len(self.lines))
+        body_start = next(
+            (i for i in kept if opens_body(texts[i]) or self.lines[i].heading_level in (1, 2)),
+            kept[min(len(kept) - 1, 6)] if kept else 0,
+        )
         front = {texts[i] for i in kept if i < body_start}
         repeats = Counter(_shape(texts[i]) for i in kept if i >= body_start)
         for index in kept:
@@ -241,10 +249,15 @@ class _Sifter:
                 continue
             if is_structural(text) or is_form_field(text) or date_line(text):
                 continue
-            if text in front:
-                self.skip(index, RUNNING_REASON)  # the school or title at the top of each page
+            if text in front or (
+                self.by_page(index)
+                and len(split_words(text)) <= 15
+                and any(len(name) > 8 and name in text for name in front)
+            ):
+                # The school or title at the top of each page, or beside its page number.
+                self.skip(index, RUNNING_REASON)
             elif (
-                repeats[_shape(text)] >= 3
+                (repeats[_shape(text)] >= 3 or (repeats[_shape(text)] >= 2 and self.by_page(index)))
                 and len(split_words(text)) <= 15
                 and any(char.isalpha() for char in text)
             ):
@@ -254,6 +267,14 @@ class _Sifter:
         for index in kept:
             if index not in self.bare_numbers and PAGE_NUMBER.fullmatch(texts[index]):
                 self.skip(index, PAGE_NUMBER_REASON)
+
+    def by_page(self, index: int) -> bool:
+        """Whether a line stands next to a page number ("Page 2 of 5"), as a footer does."""
+        return any(
+            0 <= other < len(self.lines)
+            and re.fullmatch(r"page\s+\d+(?:\s+of\s+\d+)?", self.lines[other].text, re.I)
+            for other in (index - 1, index + 1)
+        )
 
     def numbers_on_their_own(self, kept: list[int]) -> set[int]:
         """Lines holding only a number ("1", "2.3", "Section 4") whose title is on the next."""

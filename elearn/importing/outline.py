@@ -252,6 +252,7 @@ class _Importer:
         school: str | None = None,
         title: str | None = None,
         source_name: str = "",
+        source_kind: str = "text",
     ) -> None:
         self.lines = lines
         self.given_school = school
@@ -284,6 +285,9 @@ class _Importer:
             ),
             default=1,
         )
+        # Where the format marks paragraphs (Word, PDF spacing, Markdown), a paragraph with no
+        # number after a numbered one goes on with its clause; plain text cannot tell them apart.
+        self.paragraphs_known = source_kind in ("docx", "pdf", "markdown")
         self.has_numbered_sections = any(
             SECTION.fullmatch(line.text) or BARE_SECTION.fullmatch(line.text) for line in lines
         )
@@ -483,6 +487,11 @@ class _Importer:
             return False
         text = line.text
         last = titles[-1].text
+        level = titles[-1].evidence.heading_level
+        if level is not None and line.evidence.heading_level != level:
+            return False  # the title's type ends where the title ends
+        if last.split()[-1].lower() in MINOR_WORDS or text[:1].islower():
+            return is_heading(text, 10)  # "... Procedure for" / "Schools"
         return (
             is_heading(text, 10)
             and not DATE_TOKEN.search(text)
@@ -1042,6 +1051,7 @@ class _Importer:
                 or last.text.endswith(":")
                 or clause.kind is _Kind.HEADED
                 or clause.title is not None
+                or (clause.kind is _Kind.NUMBERED and self.paragraphs_known)
             )
         ):
             self._add_paragraph(clause, line.text)  # more of the clause: after a list, a table
@@ -1224,11 +1234,14 @@ def build_outline(
     school: str | None = None,
     title: str | None = None,
     source_name: str = "",
+    source_kind: str = "text",
 ) -> Outline:
     """Read the sifted lines into a `Policy`, with a warning for each defect found.
 
     `version`, `school` and `title`, when given, stand in for what the document says. Raises
     `PolicyImportError` only when the lines hold no policy at all (no headings, no numbers).
     """
-    importer = _Importer(lines, school=school, title=title, source_name=source_name)
+    importer = _Importer(
+        lines, school=school, title=title, source_name=source_name, source_kind=source_kind
+    )
     return importer.run(version)

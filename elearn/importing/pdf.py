@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections import Counter
 from statistics import median
 from typing import Any
@@ -23,6 +24,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from elearn.importing.source import PolicyImportError, Source, SourceLine
 
 MAX_PAGES = 300  # far beyond any policy; a bound against a crafted file
+_UNMAPPED = re.compile(r"\(cid:\d+\)|[\uf000-\uf0ff]")
 _BOLD = ("bold", "black", "heavy", "semibold", "demi")
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -99,6 +101,14 @@ def _read(pdf: Any, name: str) -> Source:
         )
     body_size = sizes.most_common(1)[0][0]
     heading_sizes = sorted((size for size in sizes if size >= body_size * 1.15), reverse=True)
+    # The largest type, used on the first page alone, is the title's: the headings rank below it.
+    title_size = None
+    if len(heading_sizes) > 1 and {
+        number
+        for number, (_page, (words, _tables)) in enumerate(pages, start=1)
+        if any(round(word["size"], 1) == heading_sizes[0] for word in words)
+    } == {1}:
+        title_size = heading_sizes.pop(0)
     lines: list[SourceLine] = []
     table_count = 0
     for page_number, (page, (words, tables)) in enumerate(pages, start=1):
@@ -136,6 +146,9 @@ def _read(pdf: Any, name: str) -> Source:
                 continue
             line_words = item
             size = median(w["size"] for w in line_words)
+            # A glyph with no text behind it at the start of a line is a list's bullet symbol.
+            if _UNMAPPED.fullmatch(line_words[0]["text"]) and len(line_words) > 1:
+                line_words[0] = {**line_words[0], "text": "•"}
             text = " ".join(w["text"] for w in line_words)
             char_width = max(size * 0.5, 1.0)
             raw = ""
@@ -149,6 +162,8 @@ def _read(pdf: Any, name: str) -> Source:
             rounded = round(size, 1)
             if rounded in heading_sizes:
                 level = heading_sizes.index(rounded) + 1
+            elif rounded == title_size:
+                level = 0
             lines.append(
                 SourceLine(
                     len(lines) + 1,
@@ -157,7 +172,7 @@ def _read(pdf: Any, name: str) -> Source:
                     page=page_number,
                     top=top / height,
                     indent=float(min(w["x0"] for w in line_words)),
-                    heading_level=min(level, 3) if level else None,
+                    heading_level=min(level, 3) if level is not None else None,
                     is_bold=sum(_is_bold(w["fontname"]) * len(w["text"]) for w in line_words) * 2
                     > sum(len(w["text"]) for w in line_words),
                     after_break=after_break,

@@ -212,12 +212,14 @@ class _Reader:
         name = style.name if style is not None else "Normal"
         text = _text_of(p)
         level = _heading_level(name, ppr, style)
-        label, is_bullet = self.number_label(ppr, style)
+        is_toc = in_toc or name.lower().startswith("toc")
+        # A contents list is set aside, and must not count in the headings' numbering either.
+        label, is_bullet = ("", False) if is_toc else self.number_label(ppr, style)
         is_bold = _is_bold(p, style)
         indent = _indent(ppr, style)
         if label and text.strip():
             text = f"{label} {text}" if not is_bullet else f"• {text}"
-        if in_toc or name.lower().startswith("toc"):
+        if is_toc:
             name = name if name.lower().startswith("toc") else "TOC"
         for box in _text_boxes(p):
             self.body(box, in_toc=in_toc, region=region)
@@ -283,16 +285,17 @@ class _Reader:
 
     def number_label(self, ppr: Any, style: Any) -> tuple[str, bool]:
         num_id, level = None, 0
+        level_from = None  # the paragraph's own level wins over its style's
         for source in (ppr, *_style_pprs(style)):
             if source is None:
                 continue
             numpr = source.find(qn("w:numPr"))
             if numpr is None:
                 continue
+            if (ilvl := numpr.find(qn("w:ilvl"))) is not None and level_from is None:
+                level, level_from = int(ilvl.get(qn("w:val"), "0")), source
             if num_id is None and (found := numpr.find(qn("w:numId"))) is not None:
                 num_id = found.get(qn("w:val"))
-            if (ilvl := numpr.find(qn("w:ilvl"))) is not None and source is ppr:
-                level = int(ilvl.get(qn("w:val"), "0"))
             if num_id is not None:
                 break
         if num_id is None or num_id == "0":

@@ -675,7 +675,7 @@ class _Importer:
         if evidence.heading_level is not None and evidence.heading_level >= 1:
             if self._heading(line):
                 return
-        elif self._is_plain_heading(line) and self._heading(line, level=1):
+        elif (level := self._plain_heading_level(line)) and self._heading(line, level=level):
             return
         if (found := date_line(text)) and (self._starts_fresh(line) or self._in_dates()):
             self._date(found[0], found[1], text)
@@ -695,18 +695,24 @@ class _Importer:
             return
         self._text(line)
 
-    def _is_plain_heading(self, line: Line) -> bool:
-        """A heading a plain document shows only by capitals, or a PDF by bold type."""
-        if self.has_numbered_sections or not self._starts_fresh(line):
-            return False
-        if self._is_caps_heading(line):
-            return True
-        return (
-            line.evidence.is_bold
-            and line.evidence.cells is None
-            and is_heading(line.text, 10)
-            and not DECLARATION.match(line.text)
-        )
+    def _plain_heading_level(self, line: Line) -> int | None:
+        """A heading shown only by capitals or bold type: a section's in a document with no
+        numbered sections, a subsection's in one with them."""
+        if not self._starts_fresh(line) or line.evidence.cells is not None:
+            return None
+        if DECLARATION.match(line.text) or NUMBERED.match(line.text):
+            return None
+        is_caps = self._is_caps_heading(line)
+        is_bold = line.evidence.is_bold and is_heading(line.text, 10)
+        if not (is_caps or is_bold):
+            return None
+        if not self.has_numbered_sections:
+            return 1
+        following = self._peek()
+        # In a numbered document, a bold line heads a subsection only when text follows it.
+        if self.section is None or following is None or following.evidence.is_bold:
+            return None
+        return 2
 
     def _heading(self, line: Line, level: int | None = None) -> bool:
         """A heading with no number: a section's (level 1) or a subsection's (level 2 and 3)."""
@@ -729,12 +735,16 @@ class _Importer:
         self._close_table()
         self.clause = None
         section = self.section
-        position = len(section.subsections) + 1
-        wanted = f"{section.id}.{position}"
         taken = self._subsection_ids()
-        while wanted in taken or any(n.startswith(f"{wanted}.") for n in self.number_counts):
-            position += 1
+        if self.has_numbered_sections or self.depth >= 2:
+            # Numbers belong to the document's own subsections: this one is named by its title.
+            wanted = self._unique_subsection(f"{section.id}.{slugify(text)}")
+        else:
+            position = len(section.subsections) + 1
             wanted = f"{section.id}.{position}"
+            while wanted in taken:
+                position += 1
+                wanted = f"{section.id}.{position}"
         self._add_subsection(wanted, text)
         self.placed = f"the heading of {wanted}"
         return True

@@ -24,7 +24,8 @@ NUMBERED = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?P<text>\S.*
 DECLARATION = re.compile(r"(?:Staff\s+|Employee\s+)?(?:Declaration|Acknowledge?ment)\b", re.I)
 FORM_LINE = re.compile(r"\.{4,}|_{4,}|…{2,}")
 SCHOOL = re.compile(
-    r"\b(?:Schools?|Academy|College|Federation|Trust|Nursery|Infants?|Juniors?)(?:\s*\([^)]*\))?$"
+    r"\b(?:Schools?|Academy|College|Federation|Trust|Nursery|Infants?|Juniors?|Council|Authority)"
+    r"(?:\s*\([^)]*\))?$"
 )
 DATE_LABEL = re.compile(
     r"\b(?:date|adopted|approved|ratified|agreed|reviewed|review|issued|published|updated)\b",

@@ -83,7 +83,14 @@ def import_source(
         source_name=source.name,
         source_kind=source.kind,
     )
-    fates = tuple(sorted((*sifted.skipped, *outline.fates), key=lambda fate: fate.line))
+    texts = {line.number: line.text for line in source.lines}
+    # In document order, and within a line in the order its parts come.
+    fates = tuple(
+        sorted(
+            (*sifted.skipped, *outline.fates),
+            key=lambda fate: (fate.line, texts.get(fate.line, "").find(fate.text)),
+        )
+    )
     return ImportResult(outline.policy, fates, source)
 
 

@@ -289,7 +289,9 @@ class _Importer:
         # number after a numbered one goes on with its clause; plain text cannot tell them apart.
         self.paragraphs_known = source_kind in ("docx", "pdf", "markdown")
         self.has_numbered_sections = any(
-            SECTION.fullmatch(line.text) or BARE_SECTION.fullmatch(line.text) for line in lines
+            SECTION.fullmatch(line.text)
+            or ((bare := BARE_SECTION.fullmatch(line.text)) and is_heading(bare["title"]))
+            for line in lines
         )
 
     # The document -------------------------------------------------------------------------------
@@ -751,9 +753,10 @@ class _Importer:
 
     def _is_bare_section(self, line: Line, number: str) -> bool:
         expected = max((int(n) for n in self.section_numbers if n.isdigit()), default=0) + 1
+        title = line.text.split(None, 1)[1] if " " in line.text else ""
         return (
             int(number) == expected
-            and is_heading(line.text)
+            and is_heading(title)
             and self._starts_fresh(line)
             and not is_structural(line.text)
         )

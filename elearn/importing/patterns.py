@@ -199,7 +199,9 @@ def opens_body(text: str) -> bool:
     if section and (section["title"] is None or is_heading(section["title"], 14)):
         return True
     bare = BARE_SECTION.fullmatch(text)
-    return bool(NUMBERED.fullmatch(text) or (bare and bare["number"] == "1" and is_heading(text)))
+    return bool(
+        NUMBERED.fullmatch(text) or (bare and bare["number"] == "1" and is_heading(bare["title"]))
+    )
 
 
 # --- What is not policy text ----------------------------------------------------------------------

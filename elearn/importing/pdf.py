@@ -70,6 +70,8 @@ def read_pdf(data: bytes, name: str = "policy.pdf") -> Source:
         ) from error
     try:
         return _read(pdf, name)
+    except PolicyImportError:
+        raise
     except (PdfminerException, PDFSyntaxError, ValueError, TypeError, KeyError) as error:
         raise PolicyImportError(
             "That PDF could not be read through. Save the policy as a PDF again, or as a Word "

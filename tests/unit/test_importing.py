@@ -1,4 +1,4 @@
-"""The importing pipeline, one layout at a time: numbering, page furniture, the cover, accounting."""
+"""The importing pipeline, layout by layout: numbering, page furniture, the cover, accounting."""
 
 from __future__ import annotations
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from elearn.importing.source import PolicyImportError, Source, SourceLine
@@ -410,21 +409,31 @@ def _text_boxes(p: Any) -> list[Any]:
 
 def read_docx(data: bytes, name: str = "policy.docx") -> Source:
     """Every paragraph and table row of a Word document, then its page headers and footers."""
+    unreadable = (
+        "That file could not be read as a Word document (.docx). Save it from Word as a .docx "
+        "file and try again."
+    )
+    # The package meets untrusted bytes: whatever its parsers raise means it cannot be read.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
         if total > 50 * 1024 * 1024:
             raise PolicyImportError("That Word document is too large to read.")
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
-        if isinstance(error, PolicyImportError):
-            raise
-        raise PolicyImportError(
-            "That file could not be read as a Word document (.docx). Save it from Word as a "
-            ".docx file and try again."
-        ) from error
-    reader = _Reader(document, _Numbering.of(document))
-    reader.body(document.element.body)
+        reader = _Reader(document, _Numbering.of(document))
+        reader.body(document.element.body)
+    except PolicyImportError:
+        raise
+    except Exception as error:
+        raise PolicyImportError(unreadable) from error
+    try:
+        _headers_and_footers(document, reader)
+    except Exception as error:
+        raise PolicyImportError(unreadable) from error
+    return Source(name, "docx", tuple(reader.lines))
+
+
+def _headers_and_footers(document: Any, reader: _Reader) -> None:
     seen: set[int] = set()
     for section in document.sections:
         for region, parts in (
@@ -436,4 +445,3 @@ def read_docx(data: bytes, name: str = "policy.docx") -> Source:
                     continue
                 seen.add(id(part._element))
                 reader.body(part._element, region=region)
-    return Source(name, "docx", tuple(reader.lines))

@@ -147,12 +147,13 @@ class _ClauseDraft:
         return self.blocks[-1] if self.blocks else None
 
     def build(self) -> Clause:
+        blocks = tuple(block.build() for block in self.blocks)
+        title = self.title
+        if not blocks and title:
+            # A heading with no text under it: its words are the clause's text.
+            blocks, title = (Block(BlockKind.PARAGRAPH, text=title),), None
         return Clause(
-            id=self.id,
-            number=self.number,
-            blocks=tuple(block.build() for block in self.blocks),
-            title=self.title,
-            is_formal=self.is_formal,
+            id=self.id, number=self.number, blocks=blocks, title=title, is_formal=self.is_formal
         )
 
 

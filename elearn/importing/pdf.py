@@ -10,6 +10,7 @@ that a table drawn with spaces keeps its columns.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -18,8 +19,6 @@ from statistics import median
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
 
 from elearn.importing.source import PolicyImportError, Source, SourceLine
 
@@ -61,9 +60,10 @@ def _in_box(word: dict[str, Any], box: tuple[float, float, float, float]) -> boo
 
 def read_pdf(data: bytes, name: str = "policy.pdf") -> Source:
     """Every text line of a PDF, page by page, with its position, font and size."""
+    # The parser meets untrusted bytes: whatever it raises means the file cannot be read.
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PdfminerException, PDFSyntaxError, ValueError, TypeError, KeyError) as error:
+    except Exception as error:
         raise PolicyImportError(
             "That file could not be read as a PDF. Save the policy as a PDF again, or as a Word "
             "document, and try again."
@@ -72,13 +72,14 @@ def read_pdf(data: bytes, name: str = "policy.pdf") -> Source:
         return _read(pdf, name)
     except PolicyImportError:
         raise
-    except (PdfminerException, PDFSyntaxError, ValueError, TypeError, KeyError) as error:
+    except Exception as error:
         raise PolicyImportError(
             "That PDF could not be read through. Save the policy as a PDF again, or as a Word "
             "document, and try again."
         ) from error
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # closing walks the pages again: it may fail too
+            pdf.close()
 
 
 def _read(pdf: Any, name: str) -> Source:

@@ -304,3 +304,30 @@ def test_a_pdf_with_no_text_is_refused_as_a_scan() -> None:
 
     with pytest.raises(PolicyImportError, match="may be a scan"):
         import_document("scan.pdf", buffer.getvalue())
+
+
+CORPUS = REPO / "tests" / "fixtures" / "policies" / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [
+        pytest.param("staff-code-of-conduct.pdf", 0.5, id="pdf-half"),
+        pytest.param("staff-code-of-conduct.pdf", 0.05, id="pdf-start"),
+        pytest.param("child-protection-policy.docx", 0.5, id="docx-half"),
+    ],
+)
+def test_a_damaged_file_is_refused_in_plain_words(name: str, cut: float) -> None:
+    data = (CORPUS / name).read_bytes()
+
+    with pytest.raises(PolicyImportError, match="could not be read"):
+        import_document(name, data[: int(len(data) * cut)])
+
+
+def test_a_heading_with_nothing_under_it_keeps_its_words_as_its_clause() -> None:
+    policy = _read("3. Equality\n\n3.1 Harassment\nStaff must not harass.\n\n3.2 Reporting\n")
+
+    assert [(clause.number, clause.title, clause.plain_text()) for clause in policy.clauses] == [
+        ("3.1", "Harassment", "Staff must not harass."),
+        ("3.2", None, "Reporting"),
+    ]

@@ -37,12 +37,9 @@ from elearn.importing.source import Line, LineFate, Piece, Sifted, Source, Sourc
 
 _LEADING_NUMBER = re.compile(r"(?:Section|Part)?\s*(?P<number>\d{1,2})\.?0?\s+[A-Z]")
 _ZONE = 0.12  # the top and foot of a page where running headers and footers sit
+_SAME_PLACE = 0.012  # about ten points on A4: the same line's place on every page
 PAGE_NUMBER_REASON = "page number"
 RUNNING_REASON = "running header or footer"
-
-
-def _place(line: SourceLine) -> float:
-    return round((line.top or 0.0) * 100)
 
 
 def _shape(text: str) -> str:
@@ -85,12 +82,13 @@ class _Sifter:
     # PDF: position and repetition ---------------------------------------------------------------
 
     def pdf_furniture(self) -> None:
-        # Running headers and footers repeat at the same place on the page: the key holds where.
-        pages_of: dict[tuple[str, str, float], set[int]] = defaultdict(set)
+        # Running headers and footers repeat at the same place on the page (give or take a
+        # point or two), unlike a cover's first line that happens to read the same.
+        tops: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
         for line in self.lines:
             zone = self.zone(line)
             if zone:
-                pages_of[(zone, _shape(line.text), _place(line))].add(line.page or 0)
+                tops[(zone, _shape(line.text))].append((line.top or 0.0, line.page or 0))
         page_count = max(self.source.page_count, 1)
         needed = max(2, round(page_count * 0.3))
         for index, line in enumerate(self.lines):
@@ -99,7 +97,13 @@ class _Sifter:
                 continue
             if PAGE_NUMBER.fullmatch(line.text):
                 self.skip(index, PAGE_NUMBER_REASON)
-            elif len(pages_of[(zone, _shape(line.text), _place(line))]) >= needed:
+                continue
+            pages = {
+                page
+                for top, page in tops[(zone, _shape(line.text))]
+                if abs(top - (line.top or 0.0)) <= _SAME_PLACE
+            }
+            if len(pages) >= needed:
                 self.skip(index, f"running {'header' if zone == 'top' else 'footer'}")
 
     @staticmethod

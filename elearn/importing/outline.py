@@ -638,6 +638,8 @@ class _Importer:
         if self.slip is not None and not ends_slip:
             if is_form_field(text) or (evidence.cells is not None and _is_form_row(evidence)):
                 self.skipped = "signature or date field"
+                self.slip.after_form = self.slip.at_break = True  # what follows is the note
+                return
             self.slip.add(line)
             return
         if is_form_field(text) or (evidence.cells is not None and _is_form_row(evidence)):

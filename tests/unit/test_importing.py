@@ -331,3 +331,18 @@ def test_a_heading_with_nothing_under_it_keeps_its_words_as_its_clause() -> None
         ("3.1", "Harassment", "Staff must not harass."),
         ("3.2", None, "Reporting"),
     ]
+
+
+def test_form_labels_on_the_slip_are_set_aside_and_the_note_after_them_kept() -> None:
+    result = import_text(
+        TOP + "1. Visits\n1.1 Staff must plan.\n\nDeclaration of receipt\n"
+        "I confirm that I have read the policy.\nName:\nSigned:\nReturn it to the office.\n",
+        version="Summer 2025",
+    )
+    declaration = result.policy.declaration
+
+    assert (declaration.text, declaration.return_note) == (
+        "I confirm that I have read the policy.",
+        "Return it to the office.",
+    )
+    assert [fate.text for fate in result.skipped] == ["Name:", "Signed:"]

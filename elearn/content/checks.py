@@ -15,9 +15,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from elearn.content.errors import ContentProblem
-from elearn.content.policy_import import import_policy
 from elearn.content.question_types import kind_of
 from elearn.content.schema import Course, Exhibit, Policy, Question, QuestionType
+from elearn.importing import import_document
 
 # Enough for a retake to draw questions the person has not seen yet.
 MIN_QUESTIONS_PER_LESSON = 6
@@ -468,8 +468,14 @@ def _check_policy_matches_source(course: Course, content_dir: Path) -> list[Cont
     """Every clause in the policy file must read exactly as the policy document does."""
     source = content_dir / course.policy_source
     try:
-        imported = import_policy(source.read_text(encoding="utf-8"), version=course.policy.version)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        imported = import_document(
+            source.name,
+            source.read_bytes(),
+            version=course.policy.version,
+            school=course.policy.school,
+            title=course.policy.title,
+        ).policy
+    except (OSError, ValueError) as error:
         return [
             ContentProblem(course.policy_source, 1, f"cannot read the policy document: {error}")
         ]

@@ -18,8 +18,8 @@ from elearn.content.checks import ClauseCoverage, check_course, coverage
 from elearn.content.errors import ContentError
 from elearn.content.loader import load_library
 from elearn.content.policy_file import policy_to_yaml
-from elearn.content.policy_import import PolicyImportError, import_policy
 from elearn.content.schema import Course, Library, Policy, QuestionType
+from elearn.importing import LineFate, PolicyImportError, import_document
 
 
 @click.group(name="content", help="Check, report on and import the course content.")
@@ -40,40 +40,48 @@ def content() -> None:
 @click.option(
     "--version",
     default=None,
-    help="The version certificates print. Default: the date the policy was adopted.",
+    help="The version certificates print. Default: the version or adoption date the document "
+    "gives.",
 )
-def import_policy_command(source: Path, out: Path, version: str | None) -> None:
+@click.option("--school", default=None, help="The school's name, where the document lacks it.")
+@click.option("--title", default=None, help="The policy's title, where the document lacks it.")
+def import_policy_command(
+    source: Path, out: Path, version: str | None, school: str | None, title: str | None
+) -> None:
     """Make the structured policy file from the policy document SOURCE.
 
-    SOURCE is the policy as UTF-8 plain text, copied out of its PDF or Word file. The summary lists
-    every numbering problem found: correct them in the document, then import it again.
+    SOURCE is a Word document (.docx), a PDF, plain text (.txt, UTF-8) or Markdown (.md). The
+    summary lists every warning (numbering problems, a missing name, date or declaration) and
+    every line set aside as not policy text (page furniture, contents, version history, cover,
+    signature fields), with its reason: correct the document, or give what is missing as an
+    option, then import it again.
     """
-    text = read_text_file(source)
     try:
-        policy = import_policy(text, version=version)
+        data = source.read_bytes()
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{source}: no such file.") from error
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {source}: {error.strerror}.") from error
+    try:
+        result = import_document(source.name, data, school=school, title=title, version=version)
     except PolicyImportError as error:
         raise click.ClickException(f"{source}: {error}") from error
-    output = policy_to_yaml(policy, source_name=_source_name(source, out))
+    output = policy_to_yaml(result.policy, source_name=_source_name(source, out))
     try:
         out.write_text(output, encoding="utf-8", newline="\n")
     except OSError as error:
         raise click.ClickException(f"Cannot write {out}: {error.strerror}.") from error
-    _print_summary(policy, out)
+    _print_summary(result.policy, out)
+    _print_skipped(result.skipped)
 
 
-def read_text_file(path: Path) -> str:
-    """A file's text as UTF-8 (a byte-order mark is allowed), or a one-line `ClickException`."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as error:
-        raise click.ClickException(f"{path}: no such file.") from error
-    except UnicodeDecodeError as error:
-        raise click.ClickException(
-            f"{path} is not UTF-8 text (byte {error.start} cannot be read): save it as UTF-8 "
-            "and try again."
-        ) from error
-    except OSError as error:
-        raise click.ClickException(f"Cannot read {path}: {error.strerror}.") from error
+def _print_skipped(skipped: tuple[LineFate, ...]) -> None:
+    if not skipped:
+        click.echo("No lines set aside.")
+        return
+    click.echo(f"{len(skipped)} lines set aside as not policy text:")
+    for fate in skipped:
+        click.echo(f"  line {fate.line} ({fate.skipped}): {fate.text}")
 
 
 def _source_name(source: Path, out: Path) -> str:

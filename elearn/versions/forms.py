@@ -23,8 +23,8 @@ class UploadPolicyForm(FlaskForm):
         "Policy document",
         widget=GovFileInput(),
         description=(
-            "The policy as plain text (.txt, copied out of its Word or PDF file), or a policy "
-            "file made by `elearn content import-policy` (.yaml). Up to 1 MB."
+            "The policy as a Word document (.docx), a PDF, plain text (.txt) or Markdown (.md), "
+            "or a policy file made by `elearn content import-policy` (.yaml). Up to 1 MB."
         ),
         validators=[FileRequired("Choose the policy file to upload")],
     )

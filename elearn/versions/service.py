@@ -18,9 +18,9 @@ from elearn.accounts.api import School, StaffMember
 from elearn.content.errors import ContentError
 from elearn.content.placeholders import course_for_school
 from elearn.content.policy_file import parse_policy, policy_to_yaml
-from elearn.content.policy_import import PolicyImportError, import_policy
 from elearn.content.schema import Course, Library, Policy
 from elearn.errors import DomainError, NotFound
+from elearn.importing import PolicyImportError, import_document, is_new_version_of
 from elearn.policies import api as policies
 from elearn.policies.api import Policy as PolicyRecord
 from elearn.versions.diff import ChangeKind as ClauseChangeKind
@@ -203,27 +203,42 @@ def changed_clauses_since(
 # --- Drafts and publishing ----------------------------------------------------------------------
 
 
-def _policy_from_upload(filename: str, data: bytes, label: str) -> Policy:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(
-            "That file is not UTF-8 text. Save the policy as plain text (UTF-8) and upload it "
-            "again.",
-            field="document",
-        ) from None
-    if not text.strip():
+def _policy_from_upload(
+    filename: str, data: bytes, label: str, school_name: str | None = None
+) -> Policy:
+    """The policy in an upload: a structured .yaml file, or a document (.docx, .pdf, .txt, .md)
+    read through the importing pipeline. Any failure is a `DomainError` saying what to do."""
+    if not data.strip():
         raise DomainError("That file is empty.", field="document")
-    if "\x00" in text:
-        raise DomainError(
-            "That file is not plain text. Save the policy as plain text and upload it again.",
-            field="document",
-        )
+    name = filename.lower()
+    is_yaml = name.endswith((".yaml", ".yml"))
+    if name.endswith((".txt", ".md", ".markdown")) or "." not in name:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DomainError(
+                "That file is not UTF-8 text. Save the policy as plain text (UTF-8), or upload the "
+                "Word document or PDF itself.",
+                field="document",
+            ) from None
+        if "\x00" in text:
+            raise DomainError(
+                "That file is not plain text. Save the policy as plain text, or upload the Word "
+                "document or PDF itself.",
+                field="document",
+            )
     try:
-        if filename.lower().endswith((".yaml", ".yml")):
-            policy = parse_policy(text, display_name=filename)
+        if is_yaml:
+            policy = parse_policy(data.decode("utf-8-sig"), display_name=filename)
         else:
-            policy = import_policy(text, version=label or None)
+            policy = import_document(
+                filename if "." in name else f"{filename}.txt",
+                data,
+                version=label or None,
+                school=school_name,
+            ).policy
+    except UnicodeDecodeError:
+        raise DomainError("That policy file is not UTF-8 text.", field="document") from None
     except ContentError as error:
         first = error.problems[0]
         raise DomainError(
@@ -244,9 +259,19 @@ def create_draft(
     data: bytes,
     label: str,
     now: datetime,
+    school_name: str | None = None,
 ) -> PolicyDraft:
-    """Read an uploaded policy (a document as text, or a structured .yaml file) for review."""
-    text = _policy_from_upload(filename, data, label.strip())
+    """Read an uploaded policy (a document, or a structured .yaml file) for review.
+
+    A document that is not a new version of this policy (another title and little text in
+    common) is refused: it belongs on the Policies page as a policy of its own.
+    """
+    text = _policy_from_upload(filename, data, label.strip(), school_name)
+    is_version, reason = is_new_version_of(version_policy(current_version(session, policy)), text)
+    if not is_version:
+        raise DomainError(
+            f"{reason} Add it as a new policy on the Policies page instead.", field="document"
+        )
     return _save_draft(session, policy, actor, text, filename, now)
 
 

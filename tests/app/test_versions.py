@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from elearn.accounts.models import StaffMember
 from elearn.content.schema import Course
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
-from tests.app.versions_helpers import draft_id, publish, reworded_policy, upload
+from tests.app.versions_helpers import (
+    CORPUS,
+    draft_id,
+    publish,
+    reworded_policy,
+    reworded_policy_docx,
+    upload,
+)
 
 
 def test_policy_page_warns_once_the_review_date_has_passed(as_headteacher: FlaskClient) -> None:
@@ -75,8 +82,20 @@ def test_reconfirm_now_needs_a_deadline_after_today(
         (b"Just words, no sections.\n", "policy.txt", "We could not read that policy"),
         (b"title: [unclosed", "policy.yaml", "That policy file has problems"),
         (b"Section 1: Intro\x00\n1.1.1 Text.\n", "policy.txt", "That file is not plain text"),
+        (b"%PDF-1.4 not really a PDF", "policy.pdf", "could not be read as a PDF"),
+        (b"PK\x03\x04 not really a zip", "policy.docx", "could not be read as a Word document"),
+        (b"PK\x03\x04 an OpenDocument file", "policy.odt", "cannot be imported"),
     ],
-    ids=["not-utf8", "empty", "not-a-policy", "broken-yaml", "nul-byte"],
+    ids=[
+        "not-utf8",
+        "empty",
+        "not-a-policy",
+        "broken-yaml",
+        "nul-byte",
+        "bad-pdf",
+        "bad-docx",
+        "odt",
+    ],
 )
 def test_a_bad_upload_re_renders_with_a_clear_message(
     as_headteacher: FlaskClient, session: Session, data: bytes, name: str, message: str
@@ -85,6 +104,31 @@ def test_a_bad_upload_re_renders_with_a_clear_message(
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert session.scalar(select(func.count(PolicyDraft.id))) == 0
+
+
+def test_another_policy_uploaded_as_a_new_version_is_refused(
+    as_headteacher: FlaskClient, session: Session
+) -> None:
+    whistleblowing = (CORPUS / "whistleblowing-policy.pdf").read_bytes()
+
+    response = upload(as_headteacher, whistleblowing, "whistleblowing-policy.pdf")
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "not a new version of the ‘Social Networking Policy’" in page
+    assert "Add it as a new policy on the Policies page instead." in page
+    assert session.scalar(select(func.count(PolicyDraft.id))) == 0
+
+
+def test_a_new_version_can_be_uploaded_as_a_word_document(
+    as_headteacher: FlaskClient, session: Session
+) -> None:
+    response = upload(as_headteacher, reworded_policy_docx(), "policy.docx")
+
+    assert response.status_code == 303
+    draft = session.scalars(select(PolicyDraft)).one()
+    assert draft.label == "November 2026"
+    assert "must never ‘friend’ or follow a pupil" in draft.policy_yaml
 
 
 def test_uploading_the_policy_in_force_says_there_is_nothing_to_publish(

@@ -13,6 +13,7 @@ from elearn.accounts.models import (
 from elearn.audit.models import AuditEvent, EventKind
 from elearn.certificates.models import Certificate, Declaration
 from elearn.db import Base
+from elearn.mail.models import ClosedPeriod, EmailMessage, ReminderSettings
 from elearn.policies.models import Policy, PolicyMode
 from elearn.training.models import (
     Answer,
@@ -35,7 +36,9 @@ __all__ = [
     "Category",
     "Certificate",
     "ChangeKind",
+    "ClosedPeriod",
     "Declaration",
+    "EmailMessage",
     "Enrolment",
     "EnrolmentKind",
     "EventKind",
@@ -48,6 +51,7 @@ __all__ = [
     "PolicyVersion",
     "PracticeAnswer",
     "RecoveryCode",
+    "ReminderSettings",
     "Role",
     "School",
     "SetupLink",

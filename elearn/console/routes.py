@@ -29,6 +29,7 @@ from elearn.console.service import roster
 from elearn.content.placeholders import is_same_school
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError, NotFound
+from elearn.mail import api as mail
 from elearn.policies import api as policies
 from elearn.policies.api import Policy
 from elearn.status import StatusKind
@@ -170,7 +171,10 @@ def add_staff() -> ResponseReturnValue:
         return added
 
     if (done := handle_form(form, add, error_field="email")) is not None:
-        return _show_setup_link(*done.value), 201
+        # With email set up, the link goes to them by email; otherwise (or if sending failed)
+        # it is shown here to pass on.
+        emailed = mail.email_new_starter(*done.value)
+        return (emailed or _show_setup_link(*done.value)), 201
     page = render_template("console/add_staff.html", form=form, has_errors=bool(form.errors))
     return page, form_status(form)
 

@@ -19,6 +19,7 @@ from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.accounts import api as accounts
@@ -515,6 +516,14 @@ def run_reminders(
                     except RecipientRefused as error:
                         session.rollback()
                         run.refused.append(str(error))
+                        continue
+                    except IntegrityError:
+                        # Another run recorded this email first (the unique member, kind and
+                        # run day): it is theirs to send.
+                        session.rollback()
+                        run.refused.append(
+                            f"{outgoing.member.email}: already sent today by another run."
+                        )
                         continue
                     except MailError as error:
                         session.rollback()

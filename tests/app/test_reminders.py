@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from elearn.accounts.models import Role, School, SetupLink, StaffMember
 from elearn.content.schema import Course
 from elearn.mail import api as mail
+from elearn.mail import service
 from elearn.mail.api import EmailKind, EmailMessage, RunReport
 from elearn.mail.models import ClosedPeriod, ReminderSettings
 from elearn.mail.rules import About, Reason
@@ -401,6 +402,33 @@ def test_a_mail_server_that_cannot_be_reached_sends_and_records_nothing(
     # The next run, with the server back, sends everything due.
     run(app, session, [school])
     assert len(inbox.addresses) == len(EXPECTED_TODAY)
+
+
+def test_an_email_another_run_recorded_first_is_not_sent_again(
+    app: Flask,
+    session: Session,
+    school: School,
+    cast: Any,
+    inbox: Inbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two runs at once plan the same email; the unique (member, kind, run day) lets one send."""
+    plan = service.plan_school
+
+    def planned_twice(*args: Any) -> service.SchoolPlan:
+        found = plan(*args)
+        first = found.outgoing[0]
+        return service.SchoolPlan(found.school, [first, first])
+
+    monkeypatch.setattr(service, "plan_school", planned_twice)
+    report = run(app, session, [school])
+    first = report.schools[0].planned[0].member
+    assert inbox.addresses == [first.email]
+    assert report.schools[0].refused == [f"{first.email}: already sent today by another run."]
+    assert (
+        list(report.lines())[-1] == f"  Not sent: {first.email}: already sent today by another run."
+    )
+    assert logged(session) == [(first.email, EmailKind.REMINDER)]
 
 
 def test_a_dry_run_lists_what_would_be_sent_and_sends_nothing(

@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None, *, for_cli: bool = False) -
     security.init_app(app)
     errors.init_app(app)
     web.init_app(app)
+    _init_mail(app)
     _register_blueprints(app)
     return app
 
@@ -82,10 +83,17 @@ def _init_login(app: Flask) -> None:
         return load_signed_in_member(db.get_session(), user_id)
 
 
+def _init_mail(app: Flask) -> None:
+    from elearn.mail import api as mail
+
+    mail.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.routes import accounts, auth
     from elearn.certificates.routes import certificates
     from elearn.console.routes import console
+    from elearn.mail.routes import mail
     from elearn.policies.routes import policies
     from elearn.public.routes import public
     from elearn.training.routes import training
@@ -98,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         training,
         certificates,
         console,
+        mail,
         policies,
         versions,
         trust,

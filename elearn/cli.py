@@ -1,5 +1,5 @@
 """The `elearn` command: run the app, set up the database, schools, policies, users, statuses,
-demo data and certificates.
+demo data, certificates and the daily email reminders.
 
 Commands that act on one school take `--school NAME`, needed only when the instance has several.
 """
@@ -38,6 +38,7 @@ from elearn.db import get_db, get_session
 from elearn.demo import build_demo
 from elearn.errors import DomainError
 from elearn.fields import EARLIEST_YEAR, LATEST_YEAR
+from elearn.mail import api as mail
 from elearn.migrate import upgrade
 from elearn.policies import api as policies
 from elearn.policies.api import Policy
@@ -543,6 +544,45 @@ def _policy_entry(item: Policy, rows: list[compliance.MemberStatuses]) -> dict[s
             f"{item.assessment_size} questions"
         ),
     }
+
+
+@main.group(help="Email reminders about policy training.")
+def reminders() -> None:
+    pass
+
+
+@reminders.command(
+    "send",
+    help="Send today's reminders, set-up links and headteachers' emails. Run it once a day (from "
+    "cron): a second run the same day sends nothing more.",
+)
+@SCHOOL_OPTION
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be sent, without sending or recording it."
+)
+@fails_cleanly
+def reminders_send(school_name: str | None, dry_run: bool) -> None:
+    with app_context() as app:
+        _upgrade_database(app)
+        session = get_session()
+        if school_name is not None:
+            schools = [resolve_school(session, school_name)]
+        else:
+            schools = accounts.all_schools(session)
+        report = mail.run_reminders(
+            session,
+            schools,
+            mail.get_mailer(),
+            now=get_clock().now(),
+            base_url=app.config["BASE_URL"],
+            link_valid_for=timedelta(hours=app.config["SETUP_LINK_HOURS"]),
+            dry_run=dry_run,
+        )
+    for line in report.lines():
+        click.echo(line)
+    if report.failure:
+        click.echo(f"Error: {report.failure}", err=True)
+        sys.exit(1)
 
 
 @main.group(help="Certificates.")

@@ -42,6 +42,9 @@ def load_config(
         "DATABASE_URL": database_url,
         "CONTENT_DIR": env.get("ELEARN_CONTENT_DIR") or str(REPO_CONTENT_DIR),
         "BASE_URL": (env.get("ELEARN_BASE_URL") or "http://localhost:5000").rstrip("/"),
+        # Email (elearn.mail): both set, or neither for no email.
+        "SMTP_URL": env.get("ELEARN_SMTP_URL", "").strip(),
+        "MAIL_FROM": env.get("ELEARN_MAIL_FROM", "").strip(),
         "SESSION_COOKIE_SECURE": environment == PRODUCTION,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -14,6 +14,7 @@ from elearn.audit.models import AuditEvent, EventKind
 from elearn.certificates.models import Certificate, Declaration
 from elearn.console.models import StaffImport
 from elearn.db import Base
+from elearn.mail.models import ClosedPeriod, EmailMessage, ReminderSettings
 from elearn.policies.models import Policy, PolicyMode
 from elearn.training.models import (
     Answer,
@@ -36,7 +37,9 @@ __all__ = [
     "Category",
     "Certificate",
     "ChangeKind",
+    "ClosedPeriod",
     "Declaration",
+    "EmailMessage",
     "Enrolment",
     "EnrolmentKind",
     "EventKind",
@@ -49,6 +52,7 @@ __all__ = [
     "PolicyVersion",
     "PracticeAnswer",
     "RecoveryCode",
+    "ReminderSettings",
     "Role",
     "School",
     "SetupLink",

@@ -38,6 +38,7 @@ from elearn.console.reports import roster_csv
 from elearn.content.placeholders import is_same_school
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError, NotFound
+from elearn.mail import api as mail
 from elearn.policies import api as policies
 from elearn.status import StatusKind
 from elearn.web import (
@@ -172,7 +173,10 @@ def add_staff() -> ResponseReturnValue:
         return added
 
     if (done := handle_form(form, add, error_field="email")) is not None:
-        return _show_setup_link(*done.value), 201
+        # With email set up, the link goes to them by email; otherwise (or if sending failed)
+        # it is shown here to pass on.
+        emailed = mail.email_new_starter(*done.value)
+        return (emailed or _show_setup_link(*done.value)), 201
     page = render_template("console/add_staff.html", form=form, has_errors=bool(form.errors))
     return page, form_status(form)
 
@@ -264,13 +268,32 @@ def _apply_staff_list(kept: StaffImport) -> ResponseReturnValue:
     )
     session.commit()
     base = current_app.config["BASE_URL"]
+    to_show = [member.id for member, _ in applied.added]
+    mailer = mail.get_mailer()
+    if mailer is not None and applied.added:
+        # Each new person is emailed their own link; only those the email did not reach are
+        # listed, for the headteacher to pass on.
+        not_sent = mail.send_invitations(
+            session,
+            mailer,
+            school,
+            applied.added,
+            actor=current_member(),
+            now=clock.now(),
+            base_url=base,
+            link_valid_for=_link_valid_for(),
+        )
+        to_show = [member.id for member in not_sent]
     links = [
-        (member, base + url_for("auth.setup_link", token=token)) for member, token in applied.added
+        (member, base + url_for("auth.setup_link", token=token))
+        for member, token in applied.added
+        if member.id in to_show
     ]
     return render_template(
         "console/import_done.html",
         applied=applied,
         links=links,
+        emailed=len(applied.added) - len(links) if mailer is not None else None,
         hours=current_app.config["SETUP_LINK_HOURS"],
     )
 

@@ -112,6 +112,26 @@ STATE_CHANGING = [
     ("/console/staff/{staff_id}/resume", {}),
     ("/console/staff/{staff_id}/archive", {}),
     ("/console/staff/{staff_id}/restore", {}),
+    ("/console/staff/{staff_id}/invitation", {}),
+    (
+        "/console/reminders",
+        {
+            "is_on": "no",
+            "remind_days_before": "3",
+            "overdue_every_days": "1",
+            "escalate_after_days": "2",
+            "digest_weekday": "0",
+        },
+    ),
+    (
+        "/console/reminders/closed",
+        {
+            "closed-what": "Every day",
+            "closed-starts_on": ["24", "11", "2026"],
+            "closed-ends_on": ["1", "1", "2028"],
+        },
+    ),
+    ("/console/reminders/closed/remove", {"period": "1"}),
     (
         "/console/policies/defaults",
         {"validity_months": "6", "due_soon_days": "10", "induction_days": "5", "renewal": "months"},

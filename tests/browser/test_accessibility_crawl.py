@@ -18,7 +18,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -28,6 +28,10 @@ from elearn.accounts.models import Category, Role
 from elearn.accounts.service import add_staff_member
 from elearn.content.schema import Course
 from elearn.db import get_session
+from elearn.mail.models import EmailMessage
+from elearn.mail.rules import About, EmailKind, Reason
+from elearn.mail.service import add_closed_period
+from elearn.status import StatusKind
 from tests.app.versions_helpers import reworded_policy
 from tests.browser.axe import check_accessibility
 from tests.browser.conftest import LiveServer, Person, sign_in, sign_out, the_school
@@ -37,8 +41,9 @@ from tests.factories import learner as learner_of
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
+    from sqlalchemy.orm import Session
 
-    from elearn.accounts.models import StaffMember
+    from elearn.accounts.models import School, StaffMember
     from elearn.training.models import Attempt
 
 pytestmark = pytest.mark.browser
@@ -156,6 +161,9 @@ MUST_REACH = {
         "/console/policies/defaults",
         "/console/security",
         "/console/audit",
+        "/console/reminders",
+        "/console/emails",
+        "/console/staff/<n>/invitation",
         "/console/policies/social-networking/",
         "/console/policies/social-networking/drafts/<n>",
         "/console/policies/social-networking/versions/<n>",
@@ -255,6 +263,7 @@ def cast(live_server: LiveServer, headteacher: Person, course: Course) -> Cast:
             session, school, name="Daniel Osei", role=Role.HEADTEACHER, starts_on=date(2025, 9, 1)
         )
         deputy_two_step = make_two_step(session, deputy, now)
+        show_email_pages_with_rows(session, school, part_way, now)
         session.commit()
         learners = [
             Learner(person(part_way), "part-way"),
@@ -283,6 +292,29 @@ def cast(live_server: LiveServer, headteacher: Person, course: Course) -> Cast:
     due = signed_eleven_months_ago(live_server, course, "Rhys Morgan")
     learners.append(Learner(due, "due a refresher"))
     return Cast(tuple(learners), code, token, deputy_person, deputy_two_step)
+
+
+def show_email_pages_with_rows(
+    session: Session, school: School, member: StaffMember, now: datetime
+) -> None:
+    """An email sent and dates the school is closed, so the email pages show their tables."""
+    policy = learner_of(session, member).force.policy
+    about = About(policy.id, policy.title, StatusKind.DUE_SOON, date(2026, 12, 1), Reason.DUE_SOON)
+    session.add(
+        EmailMessage(
+            school_id=school.id,
+            member_id=member.id,
+            address=member.email,
+            kind=EmailKind.REMINDER,
+            subject="Reminder: your policy training",
+            about=[about.to_json()],
+            run_on=now.date(),
+            sent_at=now,
+        )
+    )
+    add_closed_period(
+        session, school, "Christmas holidays", date(2026, 12, 21), date(2027, 1, 1), now
+    )
 
 
 @dataclass

@@ -88,6 +88,7 @@ def upload(slug: str) -> ResponseReturnValue:
             data=form.document.data.read(),
             label=form.label.data or "",
             now=get_clock().now(),
+            school_name=require_school().name,
         ),
         error_field="document",
     )

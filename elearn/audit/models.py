@@ -43,6 +43,12 @@ class EventKind(enum.StrEnum):
     def label(self) -> str:
         return EVENT_LABELS[self]
 
+    @property
+    def is_security(self) -> bool:
+        """Sign-in failures, changes to who can do what or how they sign in, and data taken
+        away: what a headteacher must be able to see without routine events in between."""
+        return self in SECURITY_EVENTS
+
 
 EVENT_LABELS = {
     EventKind.SIGN_IN: "Signed in",
@@ -70,6 +76,23 @@ EVENT_LABELS = {
     EventKind.PAPER_DECLARATION: "Recorded a paper declaration",
     EventKind.ACTED_AS_HEADTEACHER: "Acted as headteacher",
 }
+
+
+SECURITY_EVENTS = frozenset(
+    {
+        EventKind.SIGN_IN_FAILED,
+        EventKind.PASSWORD_CHANGED,
+        EventKind.TWO_STEP_ENABLED,
+        EventKind.TWO_STEP_DISABLED,
+        EventKind.RECOVERY_CODE_USED,
+        EventKind.RECOVERY_CODES_RENEWED,
+        EventKind.TWO_STEP_REQUIREMENT_CHANGED,
+        EventKind.SETUP_LINK_ISSUED,
+        EventKind.ROLE_CHANGED,
+        EventKind.EXPORT,
+        EventKind.ACTED_AS_HEADTEACHER,
+    }
+)
 
 
 class AuditEvent(SchoolScoped, Base):

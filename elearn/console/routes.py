@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -21,7 +22,7 @@ from flask_wtf import FlaskForm
 
 from elearn.accounts import api as accounts
 from elearn.accounts.api import Category
-from elearn.audit.api import EventKind, recent_events
+from elearn.audit.api import AuditQuery, EventKind, audit_csv, audit_page
 from elearn.compliance import api as compliance
 from elearn.console import service as staff
 from elearn.console import staff_import
@@ -300,8 +301,6 @@ def _apply_staff_list(kept: StaffImport) -> ResponseReturnValue:
 
 # --- Security: the school's two-step sign-in rule, and the audit log --------------------------
 
-AUDIT_PAGE_SIZE = 200
-
 
 @console.route("/security", methods=["GET", "POST"])
 @headteacher_required
@@ -321,11 +320,75 @@ def security() -> ResponseReturnValue:
     return page, 400 if form.errors else 200
 
 
+def _audit_query() -> tuple[AuditQuery, dict[str, str]]:
+    """The audit log's question from the address: `?kind=`, `security=yes`, `person=`,
+    `since=`, `until=` (YYYY-MM-DD), `page=`. A date that is not a date is an error to show;
+    anything else unknown is ignored."""
+    args = request.args
+    errors = {}
+    dates: dict[str, date | None] = {}
+    for name in ("since", "until"):
+        text = (args.get(name) or "").strip()[:10]
+        dates[name] = None
+        if text:
+            try:
+                dates[name] = date.fromisoformat(text)
+            except ValueError:
+                errors[name] = "Enter a real date, such as 1 September 2026"
+    since, until = dates["since"], dates["until"]
+    if since and until and since > until:
+        errors["until"] = "The end date must be on or after the start date"
+    kind = args.get("kind") or ""
+    page = args.get("page") or "1"
+    query = AuditQuery(
+        kind=EventKind(kind) if kind in set(EventKind) else None,
+        security_only=args.get("security") == "yes",
+        person=" ".join((args.get("person") or "").split())[:100],
+        since=since,
+        until=until if "until" not in errors else None,
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+    return query, errors
+
+
 @console.route("/audit")
 @headteacher_required
 def audit_log() -> ResponseReturnValue:
-    events = recent_events(get_session(), require_school(), AUDIT_PAGE_SIZE)
-    return render_template("console/audit.html", events=events, limit=AUDIT_PAGE_SIZE)
+    """The audit log, newest first, a page at a time, filtered by kind, person and dates; the
+    security events alone at a click."""
+    query, errors = _audit_query()
+    found = audit_page(get_session(), require_school(), query)
+    page = render_template(
+        "console/audit.html",
+        found=found,
+        query=query,
+        kinds=sorted(EventKind, key=lambda kind: kind.label),
+        since_text=request.args.get("since", "")[:10],
+        until_text=request.args.get("until", "")[:10],
+        errors=errors,
+        has_errors=bool(errors),
+    )
+    return page, 400 if errors else 200
+
+
+@console.route("/audit.csv")
+@writes_on_get
+@headteacher_required
+def audit_export() -> ResponseReturnValue:
+    """Every event that matches the filters, as a spreadsheet, streamed as it is read."""
+    query, errors = _audit_query()
+    if errors:
+        raise DomainError(next(iter(errors.values())))
+    session = get_session()
+    school = require_school()
+    record_event(EventKind.EXPORT, "audit log", commit=True)
+    response = Response(
+        stream_with_context(audit_csv(session, school, query)), mimetype="text/csv"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="audit-log-{get_clock().today().isoformat()}.csv"'
+    )
+    return response
 
 
 # --- One member of staff: their record, history, long leave and leaving ------------------------

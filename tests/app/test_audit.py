@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from elearn.accounts.models import School, StaffMember
 from elearn.audit.models import AuditEvent, EventKind
-from elearn.audit.service import recent_events, record
+from elearn.audit.service import AuditQuery, audit_page, recent_events, record
 from elearn.clock import FixedClock
 from elearn.content.schema import Course
 from tests.app.journey import finish_course
@@ -201,24 +201,154 @@ def test_audit_page_lists_events_newest_first_in_uk_time(
     assert "203.0.113.9" in page
 
 
-def test_audit_page_shows_the_latest_200_events(
+def test_audit_page_shows_50_events_a_page_newest_first(
     as_headteacher: FlaskClient, session: Session, headteacher: StaffMember
 ) -> None:
-    for number in range(205):
+    for number in range(120):
         record(
             session,
             EventKind.SIGN_IN,
             actor=headteacher,
             subject=f"event-{number}@school.example",
             address="192.0.2.1",
-            now=NOW - timedelta(minutes=205 - number),
+            now=NOW - timedelta(minutes=120 - number),
         )
     session.commit()
-    page = as_headteacher.get("/console/audit").get_data(as_text=True)
-    subjects = re.findall(r"event-(\d+)@school\.example", page)
-    assert len(subjects) == 200
-    assert subjects[0] == "204"
-    assert "event-4@" not in page
+    first = as_headteacher.get("/console/audit").get_data(as_text=True)
+    subjects = re.findall(r"event-(\d+)@school\.example", first)
+    assert subjects == [str(n) for n in range(119, 69, -1)]
+    assert "Showing 1 to 50 of 120 events" in first
+    last = as_headteacher.get("/console/audit?page=3").get_data(as_text=True)
+    assert re.findall(r"event-(\d+)@school\.example", last) == [str(n) for n in range(19, -1, -1)]
+    assert "Showing 101 to 120 of 120 events" in last
+    # A page past the end shows the last page, not an empty one.
+    assert "Showing 101 to 120" in as_headteacher.get("/console/audit?page=99").get_data(
+        as_text=True
+    )
+
+
+def log_events(session: Session, school: School, headteacher: StaffMember) -> None:
+    """A day of routine sign-ins around a failed sign-in, a role change and an export."""
+    moments = [NOW - timedelta(days=days) for days in (40, 10, 3, 1)]
+    for moment in moments:
+        for number in range(30):
+            record(
+                session,
+                EventKind.SIGN_IN,
+                actor=headteacher,
+                subject=f"routine-{number}",
+                address="192.0.2.1",
+                now=moment,
+            )
+    record(
+        session,
+        EventKind.SIGN_IN_FAILED,
+        actor=None,
+        subject="intruder@evil.example",
+        address="203.0.113.9",
+        now=moments[1],
+        school_id=school.id,
+    )
+    record(
+        session,
+        EventKind.ROLE_CHANGED,
+        actor=headteacher,
+        subject="amelia@school.example: now Headteacher",
+        address="192.0.2.1",
+        now=moments[2],
+    )
+    record(
+        session, EventKind.EXPORT, actor=headteacher, subject="roster", address="", now=moments[3]
+    )
+    session.commit()
+
+
+def rows_of(page: str) -> list[str]:
+    return re.findall(r'data-label="About">([^<]*)</td>', page)
+
+
+def test_security_events_can_be_shown_alone_so_routine_ones_never_hide_them(
+    as_headteacher: FlaskClient, session: Session, school: School, headteacher: StaffMember
+) -> None:
+    log_events(session, school, headteacher)
+    everything = as_headteacher.get("/console/audit").get_data(as_text=True)
+    assert "intruder@evil.example" not in everything  # 90 routine sign-ins came after it
+    page = as_headteacher.get("/console/audit?security=yes").get_data(as_text=True)
+    assert rows_of(page) == [
+        "roster",
+        "amelia@school.example: now Headteacher",
+        "intruder@evil.example",
+    ]
+    assert "Showing security events only" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=role_changed", ["amelia@school.example: now Headteacher"]),
+        ("person=intruder", ["intruder@evil.example"]),
+        ("person=AMELIA", ["amelia@school.example: now Headteacher"]),
+        ("kind=export&person=Helen", ["roster"]),  # by who did it
+        ("since=2026-11-14&until=2026-11-14&kind=sign_in_failed", ["intruder@evil.example"]),
+        ("since=2026-11-15&kind=sign_in_failed", []),
+        ("until=2026-11-13&kind=sign_in_failed", []),
+    ],
+)
+def test_the_log_filters_by_kind_person_and_dates(
+    as_headteacher: FlaskClient,
+    session: Session,
+    school: School,
+    headteacher: StaffMember,
+    query: str,
+    expected: list[str],
+) -> None:
+    log_events(session, school, headteacher)
+    response = as_headteacher.get(f"/console/audit?{query}")
+    assert response.status_code == 200
+    assert rows_of(response.get_data(as_text=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("since=2026-02-31", "Enter a real date, such as 1 September 2026"),
+        ("since=2026-11-20&until=2026-11-01", "The end date must be on or after the start date"),
+    ],
+)
+def test_a_date_that_is_not_a_date_is_an_error_on_the_page(
+    as_headteacher: FlaskClient, query: str, message: str
+) -> None:
+    response = as_headteacher.get(f"/console/audit?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_the_filtered_log_downloads_as_csv_header_first_and_the_export_is_recorded(
+    as_headteacher: FlaskClient, session: Session, school: School, headteacher: StaffMember
+) -> None:
+    log_events(session, school, headteacher)
+    record(
+        session,
+        EventKind.STAFF_CHANGED,
+        actor=headteacher,
+        subject='=HYPERLINK("http://evil.example")',
+        address="",
+        now=NOW,
+    )
+    session.commit()
+    response = as_headteacher.get("/console/audit.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffWhen (UK time),What,Security event,Who,Their email,About")
+    lines = text.splitlines()
+    assert len(lines) == 1 + 124 + 1
+    assert "'=HYPERLINK" in text
+    security = as_headteacher.get("/console/audit.csv?security=yes").get_data(as_text=True)
+    # The three, and two downloads of the log: the first, and this one (recorded before it).
+    assert len(security.splitlines()) == 1 + 3 + 2
+    assert "2026-11-14 10:00,Failed to sign in,yes,,,intruder@evil.example" in security
+    assert last_event(session).event is EventKind.EXPORT
 
 
 def test_audit_page_makes_the_same_number_of_queries_for_any_number_of_actors(
@@ -251,3 +381,5 @@ def test_recent_events_are_only_the_schools_own(
     record(session, EventKind.SIGN_IN, actor=outsider, subject="", address="", now=NOW)
     record(session, EventKind.SIGN_IN, actor=headteacher, subject="", address="", now=NOW)
     assert [entry.actor_id for entry in recent_events(session, school, 200)] == [headteacher.id]
+    page = audit_page(session, school, AuditQuery())
+    assert [entry.actor_id for entry in page.events] == [headteacher.id]

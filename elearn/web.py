@@ -9,9 +9,10 @@ import random
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, ParamSpec, TypeVar
 
-from flask import Flask, abort, current_app, g
+from flask import Flask, abort, current_app, g, request
 from flask import session as flask_session
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -212,6 +213,22 @@ def handle_form(form: FlaskForm, action: Callable[[], T], *, error_field: str) -
         return None
     session.commit()
     return Done(value)
+
+
+def dates_in_address(*names: str) -> tuple[dict[str, date | None], dict[str, str]]:
+    """Dates given in the address as YYYY-MM-DD (a filter's "from" and "to", say): each one
+    given, or None; and for each that is not a date, the message to show beside it."""
+    dates: dict[str, date | None] = {}
+    errors = {}
+    for name in names:
+        text = (request.args.get(name) or "").strip()[:10]
+        dates[name] = None
+        if text:
+            try:
+                dates[name] = date.fromisoformat(text)
+            except ValueError:
+                errors[name] = "Enter a real date, such as 1 September 2026"
+    return dates, errors
 
 
 def form_status(form: FlaskForm) -> int:

@@ -44,6 +44,7 @@ from elearn.policies import api as policies
 from elearn.status import StatusKind
 from elearn.web import (
     current_member,
+    dates_in_address,
     form_status,
     get_clock,
     get_library,
@@ -325,16 +326,7 @@ def _audit_query() -> tuple[AuditQuery, dict[str, str]]:
     `since=`, `until=` (YYYY-MM-DD), `page=`. A date that is not a date is an error to show;
     anything else unknown is ignored."""
     args = request.args
-    errors = {}
-    dates: dict[str, date | None] = {}
-    for name in ("since", "until"):
-        text = (args.get(name) or "").strip()[:10]
-        dates[name] = None
-        if text:
-            try:
-                dates[name] = date.fromisoformat(text)
-            except ValueError:
-                errors[name] = "Enter a real date, such as 1 September 2026"
+    dates, errors = dates_in_address("since", "until")
     since, until = dates["since"], dates["until"]
     if since and until and since > until:
         errors["until"] = "The end date must be on or after the start date"
@@ -382,9 +374,7 @@ def audit_export() -> ResponseReturnValue:
     session = get_session()
     school = require_school()
     record_event(EventKind.EXPORT, "audit log", commit=True)
-    response = Response(
-        stream_with_context(audit_csv(session, school, query)), mimetype="text/csv"
-    )
+    response = Response(stream_with_context(audit_csv(session, school, query)), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="audit-log-{get_clock().today().isoformat()}.csv"'
     )

@@ -2,6 +2,7 @@
 
 from elearn.training.models import Attempt, AttemptKind, Enrolment, EnrolmentKind
 from elearn.training.service import (
+    AnswersFrom,
     AttemptFact,
     ClauseStats,
     EnrolmentFact,
@@ -17,6 +18,7 @@ from elearn.training.service import (
 )
 
 __all__ = [
+    "AnswersFrom",
     "Attempt",
     "AttemptFact",
     "AttemptKind",

@@ -16,13 +16,14 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from elearn.accounts.api import StaffMember
+from elearn.accounts.api import Category, StaffMember
+from elearn.clock import SCHOOL_TIMEZONE
 from elearn.content.question_types import kind_of
 from elearn.content.schema import Course, Lesson, Question
 from elearn.errors import DomainError, NotFound
@@ -641,12 +642,23 @@ class ClauseStats:
         return self.right / self.answered if self.answered else 0.0
 
 
+@dataclass(frozen=True)
+class AnswersFrom:
+    """Whose answers an item analysis counts: staff of one category, and assessments submitted
+    between two dates (school time, both included); None for any."""
+
+    category: Category | None = None
+    since: date | None = None
+    until: date | None = None
+
+
 def item_analysis(
-    session: Session, policy_id: int, course: Course
+    session: Session, policy_id: int, course: Course, answers_from: AnswersFrom | None = None
 ) -> tuple[list[ItemStats], list[ClauseStats]]:
     """Every assessment answer to the policy's questions, by question and by clause, the least
     often right first. One query, grouped in the database."""
-    rows = session.execute(
+    answers_from = answers_from or AnswersFrom()
+    query = (
         select(
             Answer.question_id,
             Answer.selected,
@@ -661,7 +673,19 @@ def item_analysis(
             Attempt.submitted_at.is_not(None),
         )
         .group_by(Answer.question_id, Answer.selected, Answer.is_correct, Answer.is_confident)
-    ).all()
+    )
+    if answers_from.category is not None:
+        query = query.join(StaffMember, StaffMember.id == Attempt.member_id).where(
+            StaffMember.category == answers_from.category
+        )
+    if answers_from.since is not None:
+        start = datetime.combine(answers_from.since, time(), tzinfo=SCHOOL_TIMEZONE)
+        query = query.where(Attempt.submitted_at >= start)
+    if answers_from.until is not None:
+        next_day = answers_from.until + timedelta(days=1)
+        end = datetime.combine(next_day, time(), tzinfo=SCHOOL_TIMEZONE)
+        query = query.where(Attempt.submitted_at < end)
+    rows = session.execute(query).all()
     answered: Counter[str] = Counter()
     right: Counter[str] = Counter()
     confident_wrong: Counter[str] = Counter()

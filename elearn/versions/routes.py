@@ -6,19 +6,21 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from elearn.accounts.api import Category
 from elearn.audit.api import EventKind
 from elearn.certificates.api import declaration_counts
 from elearn.content.placeholders import course_for_school, is_same_school
 from elearn.db import get_session, writes_on_get
 from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
-from elearn.training.api import item_analysis
+from elearn.training.api import AnswersFrom, item_analysis
 from elearn.versions import service
 from elearn.versions.forms import ContentFolderForm, DiscardDraftForm, PublishForm, UploadPolicyForm
 from elearn.versions.models import ChangeKind
 from elearn.versions.packages import package_download
 from elearn.web import (
     current_member,
+    dates_in_address,
     form_status,
     get_clock,
     get_library,
@@ -210,7 +212,26 @@ def package(slug: str) -> ResponseReturnValue:
 def analysis(slug: str) -> ResponseReturnValue:
     """What staff misunderstand: each question and clause, the least often right first."""
     force = managed(slug)
-    items, clauses = item_analysis(get_session(), force.policy.id, force.course)
-    return render_template(
-        "versions/analysis.html", slug=slug, force=force, items=items, clauses=clauses
+    args = request.args
+    dates, errors = dates_in_address("since", "until")
+    category = args.get("category") or ""
+    answers_from = AnswersFrom(
+        category=Category(category) if category in set(Category) else None,
+        since=dates["since"],
+        until=dates["until"],
     )
+    items, clauses = item_analysis(get_session(), force.policy.id, force.course, answers_from)
+    page = render_template(
+        "versions/analysis.html",
+        slug=slug,
+        force=force,
+        items=items,
+        clauses=clauses,
+        answers_from=answers_from,
+        categories=list(Category),
+        since_text=args.get("since", "")[:10],
+        until_text=args.get("until", "")[:10],
+        errors=errors,
+        has_errors=bool(errors),
+    )
+    return page, 400 if errors else 200

@@ -56,6 +56,8 @@ ROUTES = [
     ("GET", "/console/security", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),
     ("POST", "/console/security", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 400}),
     ("GET", "/console/audit", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),
+    ("GET", "/console/audit?security=yes", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),
+    ("GET", "/console/audit.csv", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),
     ("GET", "/account/two-step", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),
     ("POST", "/account/two-step", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 400}),
     ("POST", "/account/two-step/off", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 400}),

@@ -4,6 +4,7 @@ no right answers before a pass, retakes of unseen questions after revisiting, an
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -175,3 +176,38 @@ def test_every_draw_asks_about_every_critical_clause(course: Course, seed: int) 
     asked = {c for item in drawn for c in course.question(item.question_id).clauses}
     assert set(course.critical_clauses) <= asked
     assert len(drawn) == course.assessment_size
+
+
+def test_the_analysis_filters_by_role_and_by_the_dates_answers_were_given(
+    client: FlaskClient,
+    session: Session,
+    staff: StaffMember,
+    headteacher: StaffMember,
+    course: Course,
+) -> None:
+    from tests.conftest import sign_in_as
+
+    sign_in_as(client, staff)  # a teacher, answering on 24 November 2026
+    complete_lessons(client, course)
+    client.post(f"{SN}/assessment/start")
+    attempt = open_attempt(session, staff)
+    client.post(f"{SN}/assessment/{attempt.id}", data=answers_form(course, attempt, right=0))
+    sign_in_as(client, headteacher)
+    analysis = "/console/policies/social-networking/analysis"
+
+    def answered(query: str) -> int:
+        response = client.get(f"{analysis}?{query}")
+        assert response.status_code == 200
+        counts = re.findall(r"right of (\d+) answer", response.get_data(as_text=True))
+        return sum(int(count) for count in counts)
+
+    everyone = answered("")
+    assert everyone == len(attempt.questions)
+    assert answered("category=teacher") == everyone
+    assert answered("category=governor") == 0
+    assert answered("since=2026-11-24&until=2026-11-24") == everyone
+    assert answered("since=2026-11-25") == 0
+    assert answered("until=2026-11-23") == 0
+    refused = client.get(f"{analysis}?since=2026-13-01")
+    assert refused.status_code == 400
+    assert "Enter a real date" in refused.get_data(as_text=True)

@@ -281,6 +281,7 @@ PAGES_WITHOUT_IDS = (
     "/console/?show=archived",
     "/console/roster.csv",
     "/console/audit",
+    "/console/audit.csv",
     "/console/policies/",
     "/console/policies/social-networking/",
     "/console/policies/acceptable-use/",

@@ -54,7 +54,7 @@ def load_config(
         "SIGN_IN_WINDOW_MINUTES": 15,
         # Sign-in throttling: see elearn.accounts.service.check_throttle for the rule.
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AT_ADDRESS": 5,
-        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 20,
+        "SIGN_IN_MAX_ACCOUNTS_PER_ADDRESS": 20,
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 50,
     }
     settings.update(overrides)

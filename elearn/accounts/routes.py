@@ -79,7 +79,7 @@ def _throttle_limits() -> service.ThrottleLimits:
     return service.ThrottleLimits(
         window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
         per_account_at_address=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AT_ADDRESS"],
-        per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+        per_address=config["SIGN_IN_MAX_ACCOUNTS_PER_ADDRESS"],
         per_account=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, or_, select
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
@@ -60,7 +60,7 @@ class ThrottleLimits:
 
     window: timedelta
     per_account_at_address: int
-    per_address: int
+    per_address: int  # different accounts failed at one address
     per_account: int
 
 
@@ -357,31 +357,35 @@ def check_throttle(
 ) -> None:
     """Refuse a sign-in attempt that comes too soon after too many failures.
 
-    Counting failures (wrong passwords and wrong two-step codes) within `limits.window`:
+    Failures (wrong passwords, wrong two-step codes, wrong passwords typed inside a session)
+    count within `limits.window`, per account and per account at one address:
 
-    - one address that has failed `per_address` times, for any accounts, is refused;
-    - one account at one address that has failed `per_account_at_address` times is refused;
-    - once an account has failed `per_account` times from all addresses together (a
-      distributed attack), any address that has failed for that account even once is refused.
+    - an account that has failed `per_account_at_address` times at one address is refused there;
+    - once an account has failed `per_account` times from all addresses together (a distributed
+      attack), any address that has failed for that account even once is refused;
+    - once one address has failed for `per_address` different accounts (someone trying a list
+      of addresses, known or not), it is refused for any account that has already failed there.
 
-    An address that has not failed for an account is never refused for that account because
-    of failures elsewhere, so an attacker cannot lock the headteacher out; a distributed
-    attack gets one guess per address per window instead of several.
+    A school's staff share one public address, so none of these ever refuses an account that
+    has not failed at the address asking: however many wrong passwords come from the staff
+    room, the headteacher's right password still signs them in.
     """
     since = now - limits.window
     is_pair = (SignInFailure.email == email) & (SignInFailure.address == address)
-    at_address, pair, account = session.execute(
+    pair, account, accounts_at_address = session.execute(
         select(
-            func.count(SignInFailure.id).filter(SignInFailure.address == address),
             func.count(SignInFailure.id).filter(is_pair),
             func.count(SignInFailure.id).filter(SignInFailure.email == email),
+            func.count(distinct(SignInFailure.email)).filter(SignInFailure.address == address),
         ).where(
             SignInFailure.failed_at > since,
             or_(SignInFailure.email == email, SignInFailure.address == address),
         )
     ).one()
-    pair_limit = 1 if account >= limits.per_account else limits.per_account_at_address
-    if at_address >= limits.per_address or pair >= pair_limit:
+    if pair == 0:
+        return
+    is_spraying = accounts_at_address >= limits.per_address
+    if pair >= limits.per_account_at_address or account >= limits.per_account or is_spraying:
         minutes = int(limits.window.total_seconds() // 60)
         raise SignInThrottled(
             f"Too many failed attempts to sign in. Wait {minutes} minutes and try again."

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -246,8 +247,19 @@ def create_draft(
     now: datetime,
 ) -> PolicyDraft:
     """Read an uploaded policy (a document as text, or a structured .yaml file) for review."""
+    filename = clean_file_name(filename)
     text = _policy_from_upload(filename, data, label.strip())
     return _save_draft(session, policy, actor, text, filename, now)
+
+
+def clean_file_name(name: str) -> str:
+    """An uploaded file's name as it is kept and shown: no folders, and no control or invisible
+    formatting characters, which could break a line of the page or log, or hide the real end of
+    the name behind a right-to-left mark."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    spaced = "".join(" " if ch.isspace() else ch for ch in name)
+    visible = "".join(ch for ch in spaced if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(visible.split())[:200] or "policy.txt"
 
 
 def draft_from_content_folder(

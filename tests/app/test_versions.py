@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from elearn.accounts.models import StaffMember
 from elearn.content.schema import Course
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
+from elearn.versions.service import clean_file_name
 from tests.app.versions_helpers import draft_id, publish, reworded_policy, upload
 
 
@@ -75,8 +76,26 @@ def test_reconfirm_now_needs_a_deadline_after_today(
         (b"Just words, no sections.\n", "policy.txt", "We could not read that policy"),
         (b"title: [unclosed", "policy.yaml", "That policy file has problems"),
         (b"Section 1: Intro\x00\n1.1.1 Text.\n", "policy.txt", "That file is not plain text"),
+        (b"title: &a [*a]\n", "policy.yaml", "aliases (*name) are not allowed"),
+        (b"title: " + b"[" * 5000, "policy.yaml", "nested more than 20 levels deep"),
+        (b"title: 1" + b"0" * 5000, "policy.yaml", "is too long"),
+        (
+            b"title: x\nadopted: 2023-02-30\n",
+            "policy.yml",
+            "line 2: not valid YAML: &#39;2023-02-30&#39; is not a real date",
+        ),
     ],
-    ids=["not-utf8", "empty", "not-a-policy", "broken-yaml", "nul-byte"],
+    ids=[
+        "not-utf8",
+        "empty",
+        "not-a-policy",
+        "broken-yaml",
+        "nul-byte",
+        "recursive-alias",
+        "deep-nesting",
+        "huge-number",
+        "impossible-date",
+    ],
 )
 def test_a_bad_upload_re_renders_with_a_clear_message(
     as_headteacher: FlaskClient, session: Session, data: bytes, name: str, message: str
@@ -85,6 +104,29 @@ def test_a_bad_upload_re_renders_with_a_clear_message(
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert session.scalar(select(func.count(PolicyDraft.id))) == 0
+
+
+def test_an_uploaded_file_name_loses_control_and_invisible_characters(
+    as_headteacher: FlaskClient, session: Session
+) -> None:
+    name = "new\x1b[31m policy\u202etxt.exe\x7f.txt"
+    assert upload(as_headteacher, reworded_policy(), name).status_code == 303
+    draft = session.get_one(PolicyDraft, draft_id(session))
+    assert draft.source_name == "new[31m policytxt.exe.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("C:\\Users\\head\\policy.txt", "policy.txt"),
+        ("../../etc/policy.yaml", "policy.yaml"),
+        ("line\r\nbreak\t.txt", "line break .txt"),
+        ("\u200b\u2066\x00", "policy.txt"),
+    ],
+    ids=["windows-folders", "relative-folders", "line-break", "nothing-visible"],
+)
+def test_clean_file_name(name: str, kept: str) -> None:
+    assert clean_file_name(name) == kept
 
 
 def test_uploading_the_policy_in_force_says_there_is_nothing_to_publish(

@@ -35,6 +35,7 @@ class EventKind(enum.StrEnum):
     POLICY_RESTORED = "policy_restored"
     SCHOOL_ADDED = "school_added"
     ACTED_AS_HEADTEACHER = "acted_as_headteacher"
+    PASSWORD_CHECK_FAILED = "password_check_failed"  # noqa: S105 - an event name
 
     @property
     def label(self) -> str:
@@ -63,6 +64,7 @@ EVENT_LABELS = {
     EventKind.POLICY_RESTORED: "Brought back a retired policy",
     EventKind.SCHOOL_ADDED: "Added a school",
     EventKind.ACTED_AS_HEADTEACHER: "Acted as headteacher",
+    EventKind.PASSWORD_CHECK_FAILED: "Typed a wrong password while signed in",
 }
 
 

@@ -23,6 +23,7 @@ from elearn.web import (
     manages_school,
     record_event,
     require_school,
+    throttle,
 )
 
 certificates = Blueprint("certificates", __name__)
@@ -54,6 +55,7 @@ def declaration(slug: str) -> ResponseReturnValue:
             confirmed=bool(form.confirm.data),
             now=get_clock().now(),
             base_url=current_app.config["BASE_URL"],
+            throttle=throttle(),
         ),
         error_field="signature",
     )

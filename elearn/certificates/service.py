@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from elearn.accounts.api import School, StaffMember, passwords
+from elearn.accounts.api import School, StaffMember, Throttle, confirm_password
 from elearn.certificates.models import Certificate, Declaration
 from elearn.certificates.pdf import CertificateContent, render_certificate
 from elearn.content.schema import Course
@@ -60,8 +60,11 @@ def sign_declaration(
     confirmed: bool,
     now: datetime,
     base_url: str,
+    throttle: Throttle,
 ) -> Certificate:
     """Record the signed declaration of `force`'s policy and issue its certificate.
+
+    The password is checked as sign-in checks it: a wrong one counts towards throttling.
 
     Signing again after it has been done (a double click, the back button, two requests at once)
     returns the certificate already issued instead of making a second one.
@@ -80,10 +83,15 @@ def sign_declaration(
             f"Type your full name exactly as it is on your account: {member.name}.",
             field="signature",
         )
-    if not passwords.verify(member.password_hash, password):
-        raise DomainError(
-            "Your password is not right. Enter the password you sign in with.", field="password"
-        )
+    confirm_password(
+        session,
+        member,
+        password,
+        now,
+        throttle,
+        purpose="sign the declaration",
+        message="Your password is not right. Enter the password you sign in with.",
+    )
     # Staff always sign the version in force, even if a new one came out while they trained.
     version = force.version
     attempt = state.passed_attempt

@@ -296,7 +296,7 @@ def archive(member_id: int) -> ResponseReturnValue:
     actor = current_member()
     return _one_button_action(
         member_id,
-        lambda found: staff.archive(found, actor),
+        lambda found: staff.archive(get_session(), found, actor, get_clock().now()),
         "{name} is archived: off the roster, with their records kept.",
     )
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from elearn.accounts import api as accounts
 from elearn.accounts.api import School, StaffMember
 from elearn.compliance import api as compliance
 from elearn.compliance.api import MemberStatuses
@@ -50,11 +51,10 @@ def resume(member: StaffMember) -> None:
     member.paused_until = None
 
 
-def archive(member: StaffMember, actor: StaffMember) -> None:
-    """A leaver: off the roster and unable to sign in, their records kept."""
-    if member.id == actor.id:
-        raise DomainError("You cannot archive your own account.")
-    member.is_archived = True
+def archive(session: Session, member: StaffMember, actor: StaffMember, now: datetime) -> None:
+    """A leaver: off the roster and unable to sign in, their records kept; their sessions end
+    and their set-up links stop working."""
+    accounts.archive_member(session, member, actor, now)
 
 
 def restore(member: StaffMember) -> None:

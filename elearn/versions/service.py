@@ -45,6 +45,26 @@ def version_policy(version: PolicyVersion) -> Policy:
     return _parse_cached(version.content_hash, version.policy_yaml)
 
 
+def draft_policy(draft: PolicyDraft) -> Policy:
+    """The policy as a draft would publish it."""
+    return _parse_cached(_hash(draft.policy_yaml), draft.policy_yaml)
+
+
+@functools.lru_cache(maxsize=64)
+def _changes_between(
+    old_hash: str, new_hash: str, old_yaml: str, new_yaml: str
+) -> tuple[ClauseChange, ...]:
+    old = _parse_cached(old_hash, old_yaml)
+    new = _parse_cached(new_hash, new_yaml)
+    return diff_policies(old, new)
+
+
+def clause_changes(old: PolicyVersion, new_yaml: str) -> tuple[ClauseChange, ...]:
+    """What changed from a version to another text (a draft, or a later version): worked out
+    once per pair of texts in each server process, not on every page that shows it."""
+    return _changes_between(old.content_hash, _hash(new_yaml), old.policy_yaml, new_yaml)
+
+
 def versions_of(session: Session, policy: PolicyRecord) -> list[PolicyVersion]:
     """Every version of one policy, oldest first."""
     return list(
@@ -345,9 +365,9 @@ def review_draft(
     session: Session, policy_record: PolicyRecord, draft_id: int, course: Course
 ) -> DraftReview:
     draft = policy_draft(session, policy_record, draft_id)
-    policy = parse_policy(draft.policy_yaml, display_name="draft")
+    policy = draft_policy(draft)
     current = current_version(session, policy_record)
-    changes = diff_policies(version_policy(current), policy)
+    changes = clause_changes(current, draft.policy_yaml)
     changed_ids = {
         c.clause_id
         for c in changes
@@ -394,9 +414,9 @@ def publish_draft(
             )
     else:
         reconfirm_by = None
-    policy = parse_policy(draft.policy_yaml, display_name="draft")
+    policy = draft_policy(draft)
     previous = current_version(session, policy_record)
-    changes = diff_policies(version_policy(previous), policy)
+    changes = clause_changes(previous, draft.policy_yaml)
     version = PolicyVersion(
         school_id=policy_record.school_id,
         policy_id=policy_record.id,
@@ -429,5 +449,5 @@ def changes_since(force: InForce, signed_version_id: int | None) -> dict[str, Cl
     signed = next((v for v in force.versions if v.id == signed_version_id), None)
     if signed is None or signed.id == force.version.id:
         return {}
-    changes = diff_policies(version_policy(signed), force.text)
+    changes = clause_changes(signed, force.version.policy_yaml)
     return {change.clause_id: change for change in changes}

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import StaffMember
-from elearn.content.schema import Course
+from elearn.content.schema import Course, Policy
+from elearn.versions import service as versions_service
+from elearn.versions.diff import ClauseChange, diff_policies
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
 from elearn.versions.service import clean_file_name
 from tests.app.versions_helpers import draft_id, publish, reworded_policy, upload
@@ -37,6 +39,23 @@ def test_upload_shows_the_reworded_clause_highlighted_before_publishing(
     assert f'<del class="app-diff__removed">{hidden}[removed: </span>should' in page
     assert "Safer online behaviour" in page
     assert session.scalar(select(func.count(PolicyVersion.id))) == 1
+
+
+def test_the_clause_diff_is_worked_out_once_per_draft_not_on_every_view(
+    as_headteacher: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counted(old: Policy, new: Policy) -> tuple[ClauseChange, ...]:
+        calls.append(new.version)
+        return diff_policies(old, new)
+
+    monkeypatch.setattr(versions_service, "diff_policies", counted)
+    versions_service._changes_between.cache_clear()
+    draft_page = upload(as_headteacher, reworded_policy("June 2031")).headers["Location"]
+    for _ in range(3):
+        assert as_headteacher.get(draft_page).status_code == 200
+    assert calls == ["June 2031"]
 
 
 def test_publishing_records_the_version_and_its_changed_clauses(

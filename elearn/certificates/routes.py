@@ -110,7 +110,7 @@ def verify(code: str) -> ResponseReturnValue:
     if len(code) > 40:
         abort(404)
     try:
-        result = service.verify_certificate(get_session(), code)
+        result = service.verify_certificate(get_session(), code, get_clock().today())
     except DomainError:
         return render_template("certificates/verify.html", result=None, code=code), 404
     return render_template("certificates/verify.html", result=result, code=code)

@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -15,12 +15,15 @@ from sqlalchemy.orm import Session
 from elearn.accounts.api import School, StaffMember, Throttle, confirm_password
 from elearn.certificates.models import Certificate, Declaration
 from elearn.certificates.pdf import CertificateContent, render_certificate
+from elearn.clock import school_date
 from elearn.content.schema import Course
 from elearn.errors import DomainError, NotFound
+from elearn.policies import api as policies
 from elearn.policies.api import Policy
+from elearn.status import valid_until
 from elearn.tenancy import unscoped
 from elearn.training.api import Attempt, Progress, complete_enrolment
-from elearn.versions.api import InForce, PolicyVersion, is_superseded
+from elearn.versions.api import InForce, PolicyVersion, is_superseded, reconfirm_deadline
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -314,11 +317,15 @@ class Verification:
     policy_title: str
     version_label: str
     is_current: bool
+    valid_until: date  # the last day the declaration counts, under the policy's rules today
+    is_expired: bool
 
 
-def verify_certificate(session: Session, code: str) -> Verification:
+def verify_certificate(session: Session, code: str, today: date) -> Verification:
     """What the public may know of a certificate: who, which school, when, which version of which
-    policy, still current or superseded. A code may be from any school in the instance."""
+    policy, still current or superseded, and until when the declaration counts (the policy's
+    rules, as `elearn.status` applies them) and whether that day has passed on `today`. A code
+    may be from any school in the instance."""
     with unscoped(session):
         row = session.execute(
             select(Declaration, PolicyVersion, School.name)
@@ -330,16 +337,24 @@ def verify_certificate(session: Session, code: str) -> Verification:
         if row is None:
             raise NotFound("We could not find a certificate with that code.")
         declaration, version, school_name = row
-        versions = session.scalars(
-            select(PolicyVersion).where(PolicyVersion.policy_id == version.policy_id)
-        ).all()
+        versions = list(
+            session.scalars(
+                select(PolicyVersion).where(PolicyVersion.policy_id == version.policy_id)
+            )
+        )
+        rules = policies.rules_of(policies.policy_by_id(session, declaration.policy_id))
+    until = valid_until(
+        school_date(declaration.signed_at), rules, reconfirm_deadline(versions, version.id)
+    )
     return Verification(
         member_name=declaration.member_name,
         signed_at=declaration.signed_at,
         school_name=school_name,
         policy_title=version.title,
         version_label=version.label,
-        is_current=not is_superseded(version, list(versions)),
+        is_current=not is_superseded(version, versions),
+        valid_until=until,
+        is_expired=today > until,
     )
 
 

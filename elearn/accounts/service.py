@@ -16,6 +16,7 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
+from elearn import lettering
 from elearn.accounts.models import (
     Category,
     FailureKind,
@@ -268,6 +269,9 @@ def create_member(
     # An address signs in once in the whole instance; the message says nothing of where it is.
     if email_is_taken(session, email):
         raise DomainError(f"There is already an account for {email}.", field="email")
+    # The name is printed on every certificate the member signs: it must be printable.
+    if (problem := lettering.refusal(name, "The name")) is not None:
+        raise DomainError(problem, field="name")
     if password is not None:
         problem = password_problem(password, email=email, name=name, school=school.name)
         if problem:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from elearn import lettering
 from elearn.accounts.api import School, StaffMember, Throttle, confirm_password
 from elearn.certificates.models import Certificate, Declaration
 from elearn.certificates.pdf import CertificateContent, render_certificate
@@ -81,6 +82,9 @@ def sign_declaration(
         raise DomainError(
             "Tick the box to confirm you have read and understood the policy.", field="confirm"
         )
+    if (problem := lettering.refusal(member.name, "Your name on your account")) is not None:
+        # Added before names were checked: the headteacher can correct it.
+        raise DomainError(f"{problem} Ask your headteacher to correct it.", field="signature")
     if not _same_name(signature, member.name):
         raise DomainError(
             f"Type your full name exactly as it is on your account: {member.name}.",

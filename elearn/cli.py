@@ -463,7 +463,12 @@ def import_staff(file: Path, school_name: str | None, dry_run: bool, archive_mis
             return
         hours = app.config["SETUP_LINK_HOURS"]
         applied = staff_import.apply(
-            session, school, the_plan, now=clock.now(), link_valid_for=timedelta(hours=hours)
+            session,
+            school,
+            the_plan,
+            actor=None,
+            now=clock.now(),
+            link_valid_for=timedelta(hours=hours),
         )
         record(
             session,

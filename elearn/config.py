@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ def load_config(
     environment = environment.strip().lower()
     if environment not in ENVIRONMENTS:
         raise ConfigError(f"ELEARN_ENV is '{environment}'; use one of: {', '.join(ENVIRONMENTS)}.")
+    idle_minutes = _whole_number(env, "ELEARN_SESSION_IDLE_MINUTES", 240)
+    manager_idle_minutes = _whole_number(env, "ELEARN_MANAGER_SESSION_IDLE_MINUTES", 30)
+    session_hours = _whole_number(env, "ELEARN_SESSION_HOURS", 12)
     database_url = env.get("ELEARN_DATABASE_URL") or f"sqlite:///{instance_path / 'elearn.sqlite'}"
     settings = {
         "ENVIRONMENT": environment,
@@ -54,15 +58,30 @@ def load_config(
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "SETUP_LINK_HOURS": 72,
+        # A signed-in session ends after this long without a request (headteachers and trust
+        # administrators sooner than staff), and after SESSION_HOURS however busy.
+        "SESSION_IDLE_MINUTES": idle_minutes,
+        "MANAGER_SESSION_IDLE_MINUTES": manager_idle_minutes,
+        "SESSION_HOURS": session_hours,
         "SIGN_IN_WINDOW_MINUTES": 15,
         # Sign-in throttling: see elearn.accounts.service.check_throttle for the rule.
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AT_ADDRESS": 5,
-        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 20,
+        "SIGN_IN_MAX_ACCOUNTS_PER_ADDRESS": 20,
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 50,
     }
     settings.update(overrides)
     settings["ENVIRONMENT"] = environment
     return settings
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number (of minutes or hours) from the environment, at least 1."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} is '{text}'; use a whole number, at least 1.")
+    return int(text)
 
 
 def resolve_secret_key(config: dict[str, Any], instance_path: Path, *, for_cli: bool) -> str:

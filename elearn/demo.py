@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from elearn.accounts import api as accounts
-from elearn.accounts.api import Category, Role, School, StaffMember
+from elearn.accounts.api import OFFLINE, Category, Role, School, StaffMember
 from elearn.certificates.api import last_signed_version_id
 from elearn.certificates.service import sign_declaration
 from elearn.clock import school_date
@@ -141,6 +141,7 @@ def _walk(
             confirmed=True,
             now=moment + timedelta(minutes=2),
             base_url=base_url,
+            throttle=OFFLINE,
         )
 
 

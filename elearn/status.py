@@ -142,6 +142,15 @@ def expires_on(signed_on: date, rules: Rules) -> date:
     return _on_or_after(earliest, rules.renewal_month_day)
 
 
+def valid_until(signed_on: date, rules: Rules, reconfirm_by: date | None = None) -> date:
+    """The last day a declaration signed on `signed_on` counts: the due date that
+    `compliance_status` gives someone whose latest declaration it is (rule 2), brought forward
+    to `reconfirm_by` when a later version asks everyone to confirm again. It has expired once
+    `today` is after this day, when such a person is `overdue`."""
+    due = expires_on(signed_on, rules)
+    return due if reconfirm_by is None else min(due, reconfirm_by)
+
+
 def compliance_status(record: Record, today: date, rules: Rules) -> Status:
     """The one current status of a member of staff on `today`."""
     if record.paused_until is not None and today < record.paused_until:

@@ -9,15 +9,27 @@ import random
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, ParamSpec, TypeVar
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, flash, g, redirect, request, url_for
 from flask import session as flask_session
-from flask_login import current_user, login_required
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
-from elearn.accounts.api import School, StaffMember, all_schools
+from elearn.accounts.api import (
+    FailureKind,
+    School,
+    SessionLimits,
+    StaffMember,
+    Throttle,
+    ThrottleLimits,
+    WrongPassword,
+    all_schools,
+    record_failure,
+    session_ended,
+)
 from elearn.audit.api import EventKind, record
 from elearn.certificates.api import last_signed_version_id
 from elearn.clock import Clock
@@ -26,7 +38,7 @@ from elearn.db import get_session
 from elearn.errors import DomainError, NotFound
 from elearn.policies import api as policies
 from elearn.policies.api import Policy
-from elearn.security import client_address
+from elearn.security import client_address, is_safe_next
 from elearn.tenancy import scope_to_school, scoped_to
 from elearn.training import api as training
 from elearn.versions import api as versions
@@ -35,6 +47,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 ACTING_SCHOOL = "acting_school_id"  # the school a trust administrator is working in
+# When the signed-in person signed in and last made a request, in seconds since 1970 (UTC).
+SIGNED_IN_AT = "signed_in_at"
+LAST_SEEN_AT = "last_seen_at"
 
 
 def get_library() -> Library:
@@ -92,6 +107,56 @@ def manages_school() -> bool:
         return False
     member = current_member()
     return member.is_headteacher or member.is_trust_admin
+
+
+def start_session_clock() -> None:
+    """At sign-in: the session's lifetime and idle time start now."""
+    moment = int(get_clock().now().timestamp())
+    flask_session[SIGNED_IN_AT] = moment
+    flask_session[LAST_SEEN_AT] = moment
+
+
+def session_limits() -> SessionLimits:
+    config = current_app.config
+    return SessionLimits(
+        idle_for_managers=timedelta(minutes=config["MANAGER_SESSION_IDLE_MINUTES"]),
+        idle_for_staff=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=config["SESSION_HOURS"]),
+    )
+
+
+def _session_time(key: str) -> datetime | None:
+    value = flask_session.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return datetime.fromtimestamp(value, UTC)
+
+
+def end_expired_session() -> ResponseReturnValue | None:
+    """Before each request: a signed-in session that has been idle too long, or has lasted too
+    long, ends here, on the server, and the person is sent to sign in again with the reason.
+    Otherwise this request counts as activity."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = get_clock().now()
+    reason = session_ended(
+        current_member(),
+        _session_time(SIGNED_IN_AT),
+        _session_time(LAST_SEEN_AT),
+        now,
+        session_limits(),
+    )
+    if reason is None:
+        flask_session[LAST_SEEN_AT] = int(now.timestamp())
+        return None
+    logout_user()
+    flask_session.clear()
+    g.pop("school", None)
+    flash(reason, "info")
+    target = request.full_path.rstrip("?")
+    if request.method == "GET" and is_safe_next(target):
+        return redirect(url_for("auth.login", next=target))
+    return redirect(url_for("auth.login"), 303)
 
 
 def scope_request() -> None:
@@ -195,12 +260,29 @@ class Done(Generic[T]):
     value: T
 
 
+def throttle_limits() -> ThrottleLimits:
+    config = current_app.config
+    return ThrottleLimits(
+        window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
+        per_account_at_address=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AT_ADDRESS"],
+        per_address=config["SIGN_IN_MAX_ACCOUNTS_PER_ADDRESS"],
+        per_account=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+    )
+
+
+def throttle() -> Throttle:
+    """This request's address and the sign-in limits, for a password checked in a session."""
+    return Throttle(client_address(), throttle_limits())
+
+
 def handle_form(form: FlaskForm, action: Callable[[], T], *, error_field: str) -> Done[T] | None:
     """The pattern of every form view: validate, call the service, commit.
 
     Returns `Done` once committed. Returns None when the form was not submitted or not valid,
     or when a rule said no: then nothing is kept and the message is on the form, beside the
-    field it concerns (or `error_field`), for the page to re-render with status 400.
+    field it concerns (or `error_field`), for the page to re-render with status 400. A wrong
+    password typed to confirm the change is the exception: it is kept, as a failure that counts
+    towards sign-in throttling, and in the audit log.
     """
     if not form.validate_on_submit():
         return None
@@ -209,6 +291,8 @@ def handle_form(form: FlaskForm, action: Callable[[], T], *, error_field: str) -
         value = action()
     except DomainError as error:
         session.rollback()
+        if isinstance(error, WrongPassword):
+            _keep_wrong_password(error)
         show_form_error(form, error, error_field)
         return None
     session.commit()
@@ -229,6 +313,14 @@ def dates_in_address(*names: str) -> tuple[dict[str, date | None], dict[str, str
             except ValueError:
                 errors[name] = "Enter a real date, such as 1 September 2026"
     return dates, errors
+
+
+def _keep_wrong_password(error: WrongPassword) -> None:
+    session = get_session()
+    now = get_clock().now()
+    record_failure(session, error.email, client_address(), now, FailureKind.PASSWORD)
+    record_event(EventKind.PASSWORD_CHECK_FAILED, f"{error.email} ({error.purpose})")
+    session.commit()
 
 
 def form_status(form: FlaskForm) -> int:
@@ -286,5 +378,6 @@ def record_event(
 
 def init_app(app: Flask) -> None:
     app.extensions.setdefault("elearn.random", random.SystemRandom)
+    app.before_request(end_expired_session)
     app.before_request(scope_request)
     app.context_processor(template_context)

@@ -230,9 +230,13 @@ def staff(session: Session, school: School, headteacher: StaffMember) -> StaffMe
 
 
 def sign_in_as(client: FlaskClient, member: StaffMember) -> None:
+    """Sign in as the member, as the sign-in page does, at the app's clock's time."""
+    moment = int(client.application.extensions["elearn.clock"].now().timestamp())
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = member.get_id()
         flask_session["_fresh"] = True
+        flask_session["signed_in_at"] = moment
+        flask_session["last_seen_at"] = moment
 
 
 @pytest.fixture

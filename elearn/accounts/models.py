@@ -100,9 +100,11 @@ class StaffMember(SchoolScoped, Base):
     is_existing_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     paused_until: Mapped[date | None] = mapped_column(sa.Date)  # on long leave until this date
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Two-step sign-in: the secret is kept from the start of set-up but only counts once a code
-    # confirms it (two_step_enabled_at). The last accepted time step stops a code working twice.
+    # Two-step sign-in: the secret is kept from the start of set-up (two_step_setup_at) but only
+    # counts once a code confirms it (two_step_enabled_at), which must come soon after. The last
+    # accepted time step stops a code working twice.
     two_step_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    two_step_setup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # secret made
     two_step_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     two_step_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 

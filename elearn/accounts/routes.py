@@ -3,10 +3,10 @@ changing a password, and setting up two-step sign-in."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
@@ -23,7 +23,7 @@ from elearn.accounts.forms import (
 )
 from elearn.accounts.models import School, StaffMember
 from elearn.audit.api import EventKind
-from elearn.db import get_session, writes_on_get
+from elearn.db import get_session
 from elearn.errors import DomainError
 from elearn.security import client_address, is_safe_next
 from elearn.versions.api import adopt_course
@@ -38,6 +38,9 @@ from elearn.web import (
     record_event,
     require_school,
     show_form_error,
+    start_session_clock,
+    throttle,
+    throttle_limits,
 )
 
 auth = Blueprint("auth", __name__)
@@ -45,7 +48,12 @@ accounts = Blueprint("accounts", __name__, url_prefix="/account")
 
 FIRST_RUN_EXEMPT = {"auth.first_run", "public.healthz", "static"}
 # Pages a headteacher may still open while their school requires two-step sign-in they lack.
-TWO_STEP_SETUP_EXEMPT = {"accounts.two_step_settings", "auth.logout", "static"}
+TWO_STEP_SETUP_EXEMPT = {
+    "accounts.two_step_settings",
+    "accounts.start_two_step",
+    "auth.logout",
+    "static",
+}
 # The Flask session key for a sign-in waiting for its two-step code. While it is there the
 # person is not signed in: Flask-Login's user is not set.
 PENDING = "two_step_pending"
@@ -74,20 +82,11 @@ def send_to_two_step_setup() -> ResponseReturnValue | None:
     return None
 
 
-def _throttle_limits() -> service.ThrottleLimits:
-    config = current_app.config
-    return service.ThrottleLimits(
-        window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
-        per_account_at_address=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AT_ADDRESS"],
-        per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
-        per_account=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
-    )
-
-
 def _sign_in(member: StaffMember, event: EventKind = EventKind.SIGN_IN) -> None:
     """Start a fresh signed-in session: nothing from before sign-in is carried over."""
     flask_session.clear()
     login_user(member)
+    start_session_clock()
     record_event(event, member.email, actor=member)
 
 
@@ -144,7 +143,7 @@ def login() -> ResponseReturnValue:
         email = form.email.data or ""
         try:
             member = service.authenticate(
-                session, email, form.password.data or "", client_address(), now, _throttle_limits()
+                session, email, form.password.data or "", client_address(), now, throttle_limits()
             )
         except DomainError as error:
             if not isinstance(error, service.SignInThrottled):
@@ -207,10 +206,10 @@ def _check_code(pending: dict[str, Any], code: str | None) -> two_step.SecondSte
     now = get_clock().now()
     started_at = datetime.fromisoformat(pending["since"])
     if code is None:
-        two_step.pending_member(session, pending["user"], started_at, now, _throttle_limits())
+        two_step.pending_member(session, pending["user"], started_at, now, throttle_limits())
         return None
     return two_step.second_step(
-        session, pending["user"], started_at, code, client_address(), now, _throttle_limits()
+        session, pending["user"], started_at, code, client_address(), now, throttle_limits()
     )
 
 
@@ -297,6 +296,7 @@ def change_password() -> ResponseReturnValue:
             form.current.data or "",
             form.password.data or "",
             get_clock().now(),
+            throttle(),
         )
         record_event(EventKind.PASSWORD_CHANGED, member.email)
 
@@ -308,26 +308,57 @@ def change_password() -> ResponseReturnValue:
 
 
 @accounts.route("/two-step", methods=["GET", "POST"])
-@writes_on_get
 @headteacher_required
 def two_step_settings() -> ResponseReturnValue:
+    """Two-step sign-in: what is on; or set-up under way (the QR code and a code to confirm it);
+    or, before set-up or once it has expired, the password to start it."""
     member = current_member()
     if member.has_two_step:
         return _two_step_is_on(member)
-    session = get_session()
+    now = get_clock().now()
+    secret = two_step.setup_secret(member, now)
+    if secret is None:
+        start = ConfirmPasswordForm(prefix="start", formdata=None)
+        if request.method == "POST":  # a code for a set-up that has expired
+            start.password.errors = [two_step.SETUP_EXPIRED]
+        return _two_step_start_page(start), form_status(start)
     form = TwoStepSetupForm()
 
     def enable() -> list[str]:
-        codes = two_step.enable(session, member, form.code.data or "", get_clock().now())
+        codes = two_step.enable(get_session(), member, form.code.data or "", now)
         record_event(EventKind.TWO_STEP_ENABLED, member.email)
         return codes
 
     if (done := handle_form(form, enable, error_field="code")) is not None:
         login_user(member)  # other sessions have ended; this one carries on
         return render_template("accounts/recovery_codes.html", codes=done.value, is_new=True)
-    secret = two_step.start_setup(session, member)
-    session.commit()
     return _two_step_setup_page(member, secret, form), form_status(form)
+
+
+@accounts.route("/two-step/start", methods=["POST"])
+@headteacher_required
+def start_two_step() -> ResponseReturnValue:
+    """Start set-up with the password: a new secret each time, shown on the settings page."""
+    form = ConfirmPasswordForm(prefix="start")
+    member = current_member()
+
+    def start() -> None:
+        two_step.start_setup(
+            get_session(), member, form.password.data or "", get_clock().now(), throttle()
+        )
+
+    if handle_form(form, start, error_field="password") is not None:
+        return redirect(url_for("accounts.two_step_settings"), 303)
+    return _two_step_start_page(form), 400
+
+
+def _two_step_start_page(form: ConfirmPasswordForm) -> str:
+    school = current_school()
+    return render_template(
+        "accounts/two_step_start.html",
+        form=form,
+        is_required=school is not None and school.requires_two_step,
+    )
 
 
 def _two_step_setup_page(member: StaffMember, secret: str, form: TwoStepSetupForm) -> str:
@@ -366,7 +397,7 @@ def renew_recovery_codes() -> ResponseReturnValue:
 
     def renew() -> list[str]:
         codes = two_step.renew_recovery_codes(
-            get_session(), member, form.password.data or "", get_clock().now()
+            get_session(), member, form.password.data or "", get_clock().now(), throttle()
         )
         record_event(EventKind.RECOVERY_CODES_RENEWED, member.email)
         return codes
@@ -384,7 +415,9 @@ def turn_off_two_step() -> ResponseReturnValue:
     school = require_school()
 
     def turn_off() -> None:
-        two_step.disable(get_session(), member, school, form.password.data or "", get_clock().now())
+        two_step.disable(
+            get_session(), member, school, form.password.data or "", get_clock().now(), throttle()
+        )
         record_event(EventKind.TWO_STEP_DISABLED, member.email)
 
     if handle_form(form, turn_off, error_field="password") is not None:

@@ -13,10 +13,11 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, or_, select
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
+from elearn import lettering
 from elearn.accounts.models import (
     Category,
     FailureKind,
@@ -49,6 +50,17 @@ class SignInThrottled(DomainError):
     status_code = 429
 
 
+class WrongPassword(DomainError):
+    """A signed-in person typed a wrong password to confirm a change. The view keeps the failure
+    after rolling the change back (`record_failure`): it counts towards sign-in throttling, as a
+    wrong password at sign-in does, and goes into the audit log."""
+
+    def __init__(self, message: str, *, field: str, email: str, purpose: str) -> None:
+        super().__init__(message, field=field)
+        self.email = email
+        self.purpose = purpose  # what the password was for, for the audit log
+
+
 class TwoStepEnded(DomainError):
     """The half-finished sign-in waiting for a two-step code can no longer be finished."""
 
@@ -61,8 +73,23 @@ class ThrottleLimits:
 
     window: timedelta
     per_account_at_address: int
-    per_address: int
+    per_address: int  # different accounts failed at one address
     per_account: int
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Where a password check comes from, and the limits its failures count towards."""
+
+    address: str
+    limits: ThrottleLimits
+
+
+# The defaults of the settings in elearn.config, for work done outside a request (demo data).
+DEFAULT_LIMITS = ThrottleLimits(
+    window=timedelta(minutes=15), per_account_at_address=5, per_address=20, per_account=50
+)
+OFFLINE = Throttle("command line", DEFAULT_LIMITS)
 
 
 class Passwords:
@@ -226,18 +253,6 @@ def emails_taken(session: Session, emails: list[str]) -> set[str]:
         return set(session.scalars(select(StaffMember.email).where(StaffMember.email.in_(normal))))
 
 
-def archive_member(session: Session, member: StaffMember) -> None:
-    """A leaver: off the roster, signed out everywhere, unused set-up links cancelled; every
-    record kept."""
-    member.is_archived = True
-    member.session_token = secrets.token_hex(16)
-    for link in session.scalars(
-        select(SetupLink).where(SetupLink.member_id == member.id, SetupLink.used_at.is_(None))
-    ):
-        link.used_at = link.created_at
-    session.flush()
-
-
 class LinkState(enum.StrEnum):
     """Where someone's latest set-up link stands, for the headteacher to see who is stuck."""
 
@@ -311,6 +326,9 @@ def create_member(
     # An address signs in once in the whole instance; the message says nothing of where it is.
     if email_is_taken(session, email):
         raise DomainError(f"There is already an account for {email}.", field="email")
+    # The name is printed on every certificate the member signs: it must be printable.
+    if (problem := lettering.refusal(name, "The name")) is not None:
+        raise DomainError(problem, field="name")
     if password is not None:
         problem = password_problem(password, email=email, name=name, school=school.name)
         if problem:
@@ -363,14 +381,18 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_setup_link(
-    session: Session, member: StaffMember, now: datetime, valid_for: timedelta
-) -> str:
-    """Make a new one-time set-up token for `member`, ending any earlier unused ones."""
+def _cancel_setup_links(session: Session, member: StaffMember, now: datetime) -> None:
     for link in session.scalars(
         select(SetupLink).where(SetupLink.member_id == member.id, SetupLink.used_at.is_(None))
     ):
         link.used_at = now
+
+
+def issue_setup_link(
+    session: Session, member: StaffMember, now: datetime, valid_for: timedelta
+) -> str:
+    """Make a new one-time set-up token for `member`, ending any earlier unused ones."""
+    _cancel_setup_links(session, member, now)
     token = secrets.token_urlsafe(32)
     session.add(
         SetupLink(
@@ -426,35 +448,66 @@ def check_throttle(
 ) -> None:
     """Refuse a sign-in attempt that comes too soon after too many failures.
 
-    Counting failures (wrong passwords and wrong two-step codes) within `limits.window`:
+    Failures (wrong passwords, wrong two-step codes, wrong passwords typed inside a session)
+    count within `limits.window`, per account and per account at one address:
 
-    - one address that has failed `per_address` times, for any accounts, is refused;
-    - one account at one address that has failed `per_account_at_address` times is refused;
-    - once an account has failed `per_account` times from all addresses together (a
-      distributed attack), any address that has failed for that account even once is refused.
+    - an account that has failed `per_account_at_address` times at one address is refused there;
+    - once an account has failed `per_account` times from all addresses together (a distributed
+      attack), any address that has failed for that account even once is refused;
+    - once one address has failed for `per_address` different accounts (someone trying a list
+      of addresses, known or not), it is refused for any account that has already failed there.
 
-    An address that has not failed for an account is never refused for that account because
-    of failures elsewhere, so an attacker cannot lock the headteacher out; a distributed
-    attack gets one guess per address per window instead of several.
+    A school's staff share one public address, so none of these ever refuses an account that
+    has not failed at the address asking: however many wrong passwords come from the staff
+    room, the headteacher's right password still signs them in.
     """
     since = now - limits.window
     is_pair = (SignInFailure.email == email) & (SignInFailure.address == address)
-    at_address, pair, account = session.execute(
+    pair, account, accounts_at_address = session.execute(
         select(
-            func.count(SignInFailure.id).filter(SignInFailure.address == address),
             func.count(SignInFailure.id).filter(is_pair),
             func.count(SignInFailure.id).filter(SignInFailure.email == email),
+            func.count(distinct(SignInFailure.email)).filter(SignInFailure.address == address),
         ).where(
             SignInFailure.failed_at > since,
             or_(SignInFailure.email == email, SignInFailure.address == address),
         )
     ).one()
-    pair_limit = 1 if account >= limits.per_account else limits.per_account_at_address
-    if at_address >= limits.per_address or pair >= pair_limit:
+    if pair == 0:
+        return
+    is_spraying = accounts_at_address >= limits.per_address
+    if pair >= limits.per_account_at_address or account >= limits.per_account or is_spraying:
         minutes = int(limits.window.total_seconds() // 60)
         raise SignInThrottled(
             f"Too many failed attempts to sign in. Wait {minutes} minutes and try again."
         )
+
+
+def confirm_password(
+    session: Session,
+    member: StaffMember,
+    password: str,
+    now: datetime,
+    throttle: Throttle,
+    *,
+    purpose: str,
+    field: str = "password",
+    message: str = "Your password is not right.",
+) -> None:
+    """Check the password of someone already signed in before a change that needs it.
+
+    Throttled as sign-in is, so a stolen session cannot be used to guess the password; a wrong
+    one raises `WrongPassword`, which the view records as a failure.
+    """
+    try:
+        check_throttle(session, member.email, throttle.address, now, throttle.limits)
+    except SignInThrottled:
+        minutes = int(throttle.limits.window.total_seconds() // 60)
+        raise SignInThrottled(
+            f"Too many wrong passwords. Wait {minutes} minutes and try again.", field=field
+        ) from None
+    if not passwords.verify(member.password_hash, password):
+        raise WrongPassword(message, field=field, email=member.email, purpose=purpose)
 
 
 def record_failure(
@@ -489,11 +542,24 @@ def authenticate(
 
 
 def change_password(
-    session: Session, member: StaffMember, current: str, new: str, now: datetime
+    session: Session,
+    member: StaffMember,
+    current: str,
+    new: str,
+    now: datetime,
+    throttle: Throttle,
 ) -> None:
     """Change the password and end every other session signed in as this member."""
-    if not passwords.verify(member.password_hash, current):
-        raise DomainError("Your current password is not right.", field="current")
+    confirm_password(
+        session,
+        member,
+        current,
+        now,
+        throttle,
+        purpose="change password",
+        field="current",
+        message="Your current password is not right.",
+    )
     problem = _member_password_problem(session, member, new)
     if problem:
         raise DomainError(problem, field="password")
@@ -511,6 +577,69 @@ def end_sessions(session: Session, member: StaffMember) -> None:
     """Sign the member out everywhere: every session cookie made before now stops working."""
     member.session_token = secrets.token_hex(16)
     session.flush()
+
+
+def archive_member(
+    session: Session, member: StaffMember, actor: StaffMember | None, now: datetime
+) -> None:
+    """A leaver: off the roster and unable to sign in, their records kept.
+
+    Their sessions end and their unused set-up links are cancelled, so that bringing them back
+    later revives neither a browser left signed in nor a link handed out before they left.
+    """
+    if actor is not None and member.id == actor.id:
+        raise DomainError("You cannot archive your own account.")
+    member.is_archived = True
+    member.session_token = secrets.token_hex(16)
+    _cancel_setup_links(session, member, now)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a signed-in session lasts: idle, and in all (see `session_ended`)."""
+
+    idle_for_managers: timedelta  # headteachers and trust administrators
+    idle_for_staff: timedelta
+    lifetime: timedelta
+
+
+def session_ended(
+    member: StaffMember,
+    signed_in_at: datetime | None,
+    last_seen_at: datetime | None,
+    now: datetime,
+    limits: SessionLimits,
+) -> str | None:
+    """Why a signed-in session has ended, or None while it may go on.
+
+    It ends once it has been idle too long (less long for those who see every member of staff's
+    records than for staff, who may read a lesson for a while) and, however busy, once it is
+    `limits.lifetime` old. A session that does not say when it began has ended.
+    """
+    if signed_in_at is None or last_seen_at is None:
+        return "Sign in to continue."
+    if now - signed_in_at > limits.lifetime:
+        return (
+            f"You were signed out because you signed in more than {_duration(limits.lifetime)} "
+            "ago. Sign in again to carry on."
+        )
+    is_manager = member.is_headteacher or member.is_trust_admin
+    idle = limits.idle_for_managers if is_manager else limits.idle_for_staff
+    if now - last_seen_at > idle:
+        return (
+            f"You were signed out because you had not used the site for {_duration(idle)}. "
+            "Sign in again to carry on."
+        )
+    return None
+
+
+def _duration(length: timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def load_signed_in_member(session: Session, user_id: str) -> StaffMember | None:

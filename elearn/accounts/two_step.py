@@ -1,7 +1,9 @@
 """Two-step sign-in for headteachers: a time-based code from an app (TOTP), or a recovery code.
 
-Set-up keeps a new secret on the member, unconfirmed, until they type a code their app shows;
-then it is on and they get recovery codes, shown once and kept only as hashes. A code is taken
+Set-up starts with the password (a session left open is not enough to put someone else's phone
+on the account) and keeps a new secret on the member, unconfirmed, for `SETUP_FOR`: each start
+makes a new one, and one not confirmed in time no longer works. Once they type a code their app
+shows, it is on and they get recovery codes, shown once and kept only as hashes. A code is taken
 from the 30-second step before, the current one or the one after (phone clocks drift); each step
 works once, so a code seen over someone's shoulder cannot be used again.
 """
@@ -30,12 +32,13 @@ from elearn.accounts.models import (
 from elearn.accounts.service import (
     TWO_STEP_ENDED,
     WRONG_CODE,
+    Throttle,
     ThrottleLimits,
     TwoStepEnded,
     check_throttle,
+    confirm_password,
     load_signed_in_member,
     normalise_email,
-    passwords,
     record_failure,
 )
 from elearn.errors import DomainError, NotAllowed
@@ -46,6 +49,11 @@ RECOVERY_CODE_LENGTH = 16
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 STEPS_EITHER_SIDE = 1
 PENDING_FOR = timedelta(minutes=10)  # the time allowed between password and code
+SETUP_FOR = timedelta(minutes=15)  # the time allowed between starting set-up and confirming it
+SETUP_EXPIRED = (
+    "Set-up was not finished within 15 minutes, so that QR code no longer works. "
+    "Enter your password to start again."
+)
 
 
 @dataclass(frozen=True)
@@ -54,15 +62,30 @@ class SecondStep:
     recovery_codes_left: int | None  # None when the code came from the app
 
 
-def start_setup(session: Session, member: StaffMember) -> str:
-    """The secret to show the headteacher while setting up; made once, kept until confirmed."""
+def start_setup(
+    session: Session, member: StaffMember, password: str, now: datetime, throttle: Throttle
+) -> str:
+    """Start setting up two-step sign-in, with the password: a new secret every time, to be
+    confirmed by a code within `SETUP_FOR`."""
     if not member.is_headteacher:
         raise NotAllowed("Two-step sign-in is for headteacher accounts.")
     if member.has_two_step:
         raise DomainError("Two-step sign-in is already on for your account.")
-    if member.two_step_secret is None:
-        member.two_step_secret = pyotp.random_base32()
-        session.flush()
+    confirm_password(session, member, password, now, throttle, purpose="set up two-step sign-in")
+    member.two_step_secret = pyotp.random_base32()
+    member.two_step_setup_at = now
+    member.two_step_last_step = None
+    session.flush()
+    return member.two_step_secret
+
+
+def setup_secret(member: StaffMember, now: datetime) -> str | None:
+    """The secret being set up, while it may still be confirmed; None before set-up has started,
+    once two-step sign-in is on, or once `SETUP_FOR` has passed."""
+    if member.has_two_step or member.two_step_secret is None or member.two_step_setup_at is None:
+        return None
+    if now - member.two_step_setup_at > SETUP_FOR:
+        return None
     return member.two_step_secret
 
 
@@ -87,19 +110,25 @@ def enable(session: Session, member: StaffMember, code: str, now: datetime) -> l
 
     Every other session is signed out, in case someone else signed in with the password alone.
     """
-    if member.has_two_step or member.two_step_secret is None:
-        raise DomainError("Start again: open the two-step sign-in page.", field="code")
+    if setup_secret(member, now) is None:
+        raise DomainError(SETUP_EXPIRED, field="code")
     if not _accept_totp(member, code, now):
         raise DomainError(
             "That code is not right. Enter the 6-digit code your app shows now.", field="code"
         )
     member.two_step_enabled_at = now
+    member.two_step_setup_at = None
     member.session_token = secrets.token_hex(16)
     return _replace_recovery_codes(session, member, now)
 
 
 def disable(
-    session: Session, member: StaffMember, school: School, password: str, now: datetime
+    session: Session,
+    member: StaffMember,
+    school: School,
+    password: str,
+    now: datetime,
+    throttle: Throttle,
 ) -> None:
     """Turn two-step sign-in off, with the password; not while the school requires it."""
     if school.requires_two_step:
@@ -107,8 +136,7 @@ def disable(
             "The school requires two-step sign-in for headteachers, so it cannot be turned off.",
             field="password",
         )
-    if not passwords.verify(member.password_hash, password):
-        raise DomainError("Your password is not right.", field="password")
+    confirm_password(session, member, password, now, throttle, purpose="turn off two-step sign-in")
     reset(session, member)
 
 
@@ -126,6 +154,7 @@ def reset(session: Session, member: StaffMember) -> None:
     """Turn two-step sign-in off with no questions asked: for `elearn two-step-off`, when a
     headteacher has lost both their phone and their recovery codes. They set it up again."""
     member.two_step_secret = None
+    member.two_step_setup_at = None
     member.two_step_enabled_at = None
     member.two_step_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.member_id == member.id))
@@ -133,13 +162,12 @@ def reset(session: Session, member: StaffMember) -> None:
 
 
 def renew_recovery_codes(
-    session: Session, member: StaffMember, password: str, now: datetime
+    session: Session, member: StaffMember, password: str, now: datetime, throttle: Throttle
 ) -> list[str]:
     """New recovery codes, with the password; the old ones stop working."""
     if not member.has_two_step:
         raise DomainError("Turn on two-step sign-in first.")
-    if not passwords.verify(member.password_hash, password):
-        raise DomainError("Your password is not right.", field="password")
+    confirm_password(session, member, password, now, throttle, purpose="new recovery codes")
     return _replace_recovery_codes(session, member, now)
 
 

@@ -38,6 +38,7 @@ class EventKind(enum.StrEnum):
     STAFF_IMPORTED = "staff_imported"
     PAPER_DECLARATION = "paper_declaration"
     ACTED_AS_HEADTEACHER = "acted_as_headteacher"
+    PASSWORD_CHECK_FAILED = "password_check_failed"  # noqa: S105 - an event name
 
     @property
     def label(self) -> str:
@@ -75,6 +76,7 @@ EVENT_LABELS = {
     EventKind.STAFF_IMPORTED: "Imported staff",
     EventKind.PAPER_DECLARATION: "Recorded a paper declaration",
     EventKind.ACTED_AS_HEADTEACHER: "Acted as headteacher",
+    EventKind.PASSWORD_CHECK_FAILED: "Typed a wrong password while signed in",
 }
 
 
@@ -91,6 +93,7 @@ SECURITY_EVENTS = frozenset(
         EventKind.ROLE_CHANGED,
         EventKind.EXPORT,
         EventKind.ACTED_AS_HEADTEACHER,
+        EventKind.PASSWORD_CHECK_FAILED,
     }
 )
 

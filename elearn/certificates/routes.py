@@ -23,6 +23,7 @@ from elearn.web import (
     manages_school,
     record_event,
     require_school,
+    throttle,
 )
 
 certificates = Blueprint("certificates", __name__)
@@ -54,6 +55,7 @@ def declaration(slug: str) -> ResponseReturnValue:
             confirmed=bool(form.confirm.data),
             now=get_clock().now(),
             base_url=current_app.config["BASE_URL"],
+            throttle=throttle(),
         ),
         error_field="signature",
     )
@@ -108,7 +110,7 @@ def verify(code: str) -> ResponseReturnValue:
     if len(code) > 40:
         abort(404)
     try:
-        result = service.verify_certificate(get_session(), code)
+        result = service.verify_certificate(get_session(), code, get_clock().today())
     except DomainError:
         return render_template("certificates/verify.html", result=None, code=code), 404
     return render_template("certificates/verify.html", result=result, code=code)

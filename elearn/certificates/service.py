@@ -6,21 +6,25 @@ import secrets
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from elearn.accounts.api import School, StaffMember, passwords
+from elearn import lettering
+from elearn.accounts.api import School, StaffMember, Throttle, confirm_password
 from elearn.certificates.models import Certificate, Declaration
 from elearn.certificates.pdf import CertificateContent, render_certificate
+from elearn.clock import school_date
 from elearn.content.schema import Course
 from elearn.errors import DomainError, NotFound
+from elearn.policies import api as policies
 from elearn.policies.api import Policy
+from elearn.status import valid_until
 from elearn.tenancy import unscoped
 from elearn.training.api import Attempt, Progress, complete_enrolment
-from elearn.versions.api import InForce, PolicyVersion, is_superseded
+from elearn.versions.api import InForce, PolicyVersion, is_superseded, reconfirm_deadline
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -60,8 +64,11 @@ def sign_declaration(
     confirmed: bool,
     now: datetime,
     base_url: str,
+    throttle: Throttle,
 ) -> Certificate:
     """Record the signed declaration of `force`'s policy and issue its certificate.
+
+    The password is checked as sign-in checks it: a wrong one counts towards throttling.
 
     Signing again after it has been done (a double click, the back button, two requests at once)
     returns the certificate already issued instead of making a second one.
@@ -75,15 +82,23 @@ def sign_declaration(
         raise DomainError(
             "Tick the box to confirm you have read and understood the policy.", field="confirm"
         )
+    if (problem := lettering.refusal(member.name, "Your name on your account")) is not None:
+        # Added before names were checked: the headteacher can correct it.
+        raise DomainError(f"{problem} Ask your headteacher to correct it.", field="signature")
     if not _same_name(signature, member.name):
         raise DomainError(
             f"Type your full name exactly as it is on your account: {member.name}.",
             field="signature",
         )
-    if not passwords.verify(member.password_hash, password):
-        raise DomainError(
-            "Your password is not right. Enter the password you sign in with.", field="password"
-        )
+    confirm_password(
+        session,
+        member,
+        password,
+        now,
+        throttle,
+        purpose="sign the declaration",
+        message="Your password is not right. Enter the password you sign in with.",
+    )
     # Staff always sign the version in force, even if a new one came out while they trained.
     version = force.version
     attempt = state.passed_attempt
@@ -306,11 +321,15 @@ class Verification:
     policy_title: str
     version_label: str
     is_current: bool
+    valid_until: date  # the last day the declaration counts, under the policy's rules today
+    is_expired: bool
 
 
-def verify_certificate(session: Session, code: str) -> Verification:
+def verify_certificate(session: Session, code: str, today: date) -> Verification:
     """What the public may know of a certificate: who, which school, when, which version of which
-    policy, still current or superseded. A code may be from any school in the instance."""
+    policy, still current or superseded, and until when the declaration counts (the policy's
+    rules, as `elearn.status` applies them) and whether that day has passed on `today`. A code
+    may be from any school in the instance."""
     with unscoped(session):
         row = session.execute(
             select(Declaration, PolicyVersion, School.name)
@@ -322,16 +341,24 @@ def verify_certificate(session: Session, code: str) -> Verification:
         if row is None:
             raise NotFound("We could not find a certificate with that code.")
         declaration, version, school_name = row
-        versions = session.scalars(
-            select(PolicyVersion).where(PolicyVersion.policy_id == version.policy_id)
-        ).all()
+        versions = list(
+            session.scalars(
+                select(PolicyVersion).where(PolicyVersion.policy_id == version.policy_id)
+            )
+        )
+        rules = policies.rules_of(policies.policy_by_id(session, declaration.policy_id))
+    until = valid_until(
+        school_date(declaration.signed_at), rules, reconfirm_deadline(versions, version.id)
+    )
     return Verification(
         member_name=declaration.member_name,
         signed_at=declaration.signed_at,
         school_name=school_name,
         policy_title=version.title,
         version_label=version.label,
-        is_current=not is_superseded(version, list(versions)),
+        is_current=not is_superseded(version, versions),
+        valid_until=until,
+        is_expired=today > until,
     )
 
 

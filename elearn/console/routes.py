@@ -259,6 +259,7 @@ def _apply_staff_list(kept: StaffImport) -> ResponseReturnValue:
         session,
         school,
         kept,
+        actor=current_member(),
         now=clock.now(),
         today=clock.today(),
         link_valid_for=_link_valid_for(),
@@ -502,7 +503,7 @@ def archive(member_id: int) -> ResponseReturnValue:
     actor = current_member()
     return _one_button_action(
         member_id,
-        lambda found: staff.archive(get_session(), found, actor),
+        lambda found: staff.archive(get_session(), found, actor, get_clock().now()),
         "{name} is archived: off the roster, with their records kept.",
     )
 

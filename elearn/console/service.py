@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -141,11 +141,10 @@ def resume(member: StaffMember) -> None:
     member.paused_until = None
 
 
-def archive(session: Session, member: StaffMember, actor: StaffMember) -> None:
-    """A leaver: off the roster and unable to sign in, their records kept."""
-    if member.id == actor.id:
-        raise DomainError("You cannot archive your own account.")
-    accounts.archive_member(session, member)
+def archive(session: Session, member: StaffMember, actor: StaffMember, now: datetime) -> None:
+    """A leaver: off the roster and unable to sign in, their records kept; their sessions end
+    and their set-up links stop working."""
+    accounts.archive_member(session, member, actor, now)
 
 
 def restore(member: StaffMember) -> None:

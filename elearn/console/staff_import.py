@@ -327,6 +327,7 @@ def apply(
     school: School,
     the_plan: Plan,
     *,
+    actor: StaffMember | None,
     now: datetime,
     link_valid_for: timedelta,
 ) -> Applied:
@@ -365,7 +366,7 @@ def apply(
         member.is_existing_staff = update.person.is_existing_staff
         member.is_archived = False
     for member in the_plan.archive:
-        accounts.archive_member(session, member)
+        accounts.archive_member(session, member, actor, now)
     session.flush()
     return Applied(added, len(the_plan.update), len(the_plan.archive))
 
@@ -422,6 +423,7 @@ def confirm(
     school: School,
     kept: StaffImport,
     *,
+    actor: StaffMember,
     now: datetime,
     today: date,
     link_valid_for: timedelta,
@@ -432,6 +434,7 @@ def confirm(
         session,
         school,
         plan_kept(session, school, kept, today),
+        actor=actor,
         now=now,
         link_valid_for=link_valid_for,
     )

@@ -49,6 +49,14 @@ def policy_by_slug(session: Session, school: School, slug: str) -> Policy:
     return policy
 
 
+def policy_by_id(session: Session, policy_id: int) -> Policy:
+    """One policy by its id, within whatever school the session is limited to."""
+    policy = session.get(Policy, policy_id)
+    if policy is None:
+        raise NotFound("We could not find that policy.")
+    return policy
+
+
 def policies_for(policies: list[Policy], member: StaffMember) -> list[Policy]:
     """The policies `member` must read and sign: in force, and for their category."""
     return [policy for policy in policies if policy.applies_to(member.category)]

@@ -43,19 +43,58 @@ class ClauseChange:
         return clause.label if clause is not None else self.clause_id
 
 
+# difflib's matcher takes time in proportion to the product of the two lengths it compares (ten
+# thousand words a side took ten seconds). Beyond this product, what lies between the words the
+# two versions share at the start and at the end is shown as removed and added whole.
+MAX_WORDS_COMPARED = 250_000
+
+
 def word_diff(old_words: list[str], new_words: list[str]) -> tuple[Segment, ...]:
-    """The new text as runs of kept, added and removed words, for highlighting."""
+    """The new text as runs of kept, added and removed words, for highlighting.
+
+    Bounded in time whatever the lengths: the words both versions start and end with are matched
+    in one pass, and only a middle of at most `MAX_WORDS_COMPARED` (old x new words) is compared
+    word by word.
+    """
+    start = 0
+    most = min(len(old_words), len(new_words))
+    while start < most and old_words[start] == new_words[start]:
+        start += 1
+    end = 0
+    while end < most - start and old_words[-1 - end] == new_words[-1 - end]:
+        end += 1
+    old_middle = old_words[start : len(old_words) - end]
+    new_middle = new_words[start : len(new_words) - end]
+    segments = []
+    if start:
+        segments.append(Segment(SegmentKind.SAME, " ".join(new_words[:start])))
+    if len(old_middle) * len(new_middle) <= MAX_WORDS_COMPARED:
+        segments += _compared(old_middle, new_middle)
+    else:
+        segments += _replaced(old_middle, new_middle)
+    if end:
+        segments.append(Segment(SegmentKind.SAME, " ".join(new_words[len(new_words) - end :])))
+    return tuple(segments)
+
+
+def _compared(old_words: list[str], new_words: list[str]) -> list[Segment]:
     segments = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
         if tag == "equal":
             segments.append(Segment(SegmentKind.SAME, " ".join(new_words[new_start:new_end])))
             continue
-        if old_end > old_start:
-            segments.append(Segment(SegmentKind.REMOVED, " ".join(old_words[old_start:old_end])))
-        if new_end > new_start:
-            segments.append(Segment(SegmentKind.ADDED, " ".join(new_words[new_start:new_end])))
-    return tuple(segments)
+        segments += _replaced(old_words[old_start:old_end], new_words[new_start:new_end])
+    return segments
+
+
+def _replaced(old_words: list[str], new_words: list[str]) -> list[Segment]:
+    segments = []
+    if old_words:
+        segments.append(Segment(SegmentKind.REMOVED, " ".join(old_words)))
+    if new_words:
+        segments.append(Segment(SegmentKind.ADDED, " ".join(new_words)))
+    return segments
 
 
 def _words(clause: Clause) -> list[str]:

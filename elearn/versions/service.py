@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -42,6 +43,26 @@ def _parse_cached(content_hash: str, policy_yaml: str) -> Policy:
 def version_policy(version: PolicyVersion) -> Policy:
     """The policy exactly as this version published it."""
     return _parse_cached(version.content_hash, version.policy_yaml)
+
+
+def draft_policy(draft: PolicyDraft) -> Policy:
+    """The policy as a draft would publish it."""
+    return _parse_cached(_hash(draft.policy_yaml), draft.policy_yaml)
+
+
+@functools.lru_cache(maxsize=64)
+def _changes_between(
+    old_hash: str, new_hash: str, old_yaml: str, new_yaml: str
+) -> tuple[ClauseChange, ...]:
+    old = _parse_cached(old_hash, old_yaml)
+    new = _parse_cached(new_hash, new_yaml)
+    return diff_policies(old, new)
+
+
+def clause_changes(old: PolicyVersion, new_yaml: str) -> tuple[ClauseChange, ...]:
+    """What changed from a version to another text (a draft, or a later version): worked out
+    once per pair of texts in each server process, not on every page that shows it."""
+    return _changes_between(old.content_hash, _hash(new_yaml), old.policy_yaml, new_yaml)
 
 
 def versions_of(session: Session, policy: PolicyRecord) -> list[PolicyVersion]:
@@ -266,6 +287,7 @@ def create_draft(
     A document that is not a new version of this policy (another title and little text in
     common) is refused: it belongs on the Policies page as a policy of its own.
     """
+    filename = clean_file_name(filename)
     text = _policy_from_upload(filename, data, label.strip(), school_name)
     is_version, reason = is_new_version_of(version_policy(current_version(session, policy)), text)
     if not is_version:
@@ -273,6 +295,16 @@ def create_draft(
             f"{reason} Add it as a new policy on the Policies page instead.", field="document"
         )
     return _save_draft(session, policy, actor, text, filename, now)
+
+
+def clean_file_name(name: str) -> str:
+    """An uploaded file's name as it is kept and shown: no folders, and no control or invisible
+    formatting characters, which could break a line of the page or log, or hide the real end of
+    the name behind a right-to-left mark."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    spaced = "".join(" " if ch.isspace() else ch for ch in name)
+    visible = "".join(ch for ch in spaced if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(visible.split())[:200] or "policy.txt"
 
 
 def draft_from_content_folder(
@@ -358,9 +390,9 @@ def review_draft(
     session: Session, policy_record: PolicyRecord, draft_id: int, course: Course
 ) -> DraftReview:
     draft = policy_draft(session, policy_record, draft_id)
-    policy = parse_policy(draft.policy_yaml, display_name="draft")
+    policy = draft_policy(draft)
     current = current_version(session, policy_record)
-    changes = diff_policies(version_policy(current), policy)
+    changes = clause_changes(current, draft.policy_yaml)
     changed_ids = {
         c.clause_id
         for c in changes
@@ -407,9 +439,9 @@ def publish_draft(
             )
     else:
         reconfirm_by = None
-    policy = parse_policy(draft.policy_yaml, display_name="draft")
+    policy = draft_policy(draft)
     previous = current_version(session, policy_record)
-    changes = diff_policies(version_policy(previous), policy)
+    changes = clause_changes(previous, draft.policy_yaml)
     version = PolicyVersion(
         school_id=policy_record.school_id,
         policy_id=policy_record.id,
@@ -442,5 +474,5 @@ def changes_since(force: InForce, signed_version_id: int | None) -> dict[str, Cl
     signed = next((v for v in force.versions if v.id == signed_version_id), None)
     if signed is None or signed.id == force.version.id:
         return {}
-    changes = diff_policies(version_policy(signed), force.text)
+    changes = clause_changes(signed, force.version.policy_yaml)
     return {change.clause_id: change for change in changes}

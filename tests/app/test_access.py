@@ -60,6 +60,7 @@ ROUTES = [
     ("GET", "/console/audit.csv", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),
     ("GET", "/account/two-step", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 200}),
     ("POST", "/account/two-step", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 400}),
+    ("POST", "/account/two-step/start", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 400}),
     ("POST", "/account/two-step/off", {ANONYMOUS: "login", STAFF: 403, HEADTEACHER: 400}),
     (
         "POST",

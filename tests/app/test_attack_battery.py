@@ -1033,7 +1033,15 @@ TARGETS = {
         "headteacher", "", "POST", "/console/security", {"required": "yes"}, "required", POSITIONS
     ),
     "two-step-code": Target(
-        "headteacher", "", "POST", "/account/two-step", {"code": "123456"}, "code"
+        "headteacher", "two-step", "POST", "/account/two-step", {"code": "123456"}, "code"
+    ),
+    "two-step-start-password": Target(
+        "headteacher",
+        "",
+        "POST",
+        "/account/two-step/start",
+        {"start-password": PASSWORD},
+        "start-password",
     ),
     "upload-label": Target(
         "headteacher",
@@ -1128,6 +1136,9 @@ def prepare(
         sign_in_as(client, staff)
     elif target.role == "headteacher":
         sign_in_as(client, headteacher)
+    if target.stage == "two-step":
+        started = client.post("/account/two-step/start", data={"start-password": PASSWORD})
+        assert started.status_code == 303
     return values, form
 
 

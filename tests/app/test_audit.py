@@ -143,7 +143,7 @@ def test_two_step_sign_in_with_a_recovery_code_is_recorded(
 def test_turning_on_two_step_is_recorded(
     as_headteacher: FlaskClient, session: Session, headteacher: StaffMember, clock: FixedClock
 ) -> None:
-    as_headteacher.get("/account/two-step")
+    as_headteacher.post("/account/two-step/start", data={"start-password": PASSWORD})
     session.refresh(headteacher)
     code = pyotp.TOTP(headteacher.two_step_secret or "").at(clock.now())
     as_headteacher.post("/account/two-step", data={"code": code})

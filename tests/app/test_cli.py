@@ -17,6 +17,7 @@ from elearn.certificates.models import Certificate
 from elearn.cli import main
 from elearn.content.schema import Course
 from elearn.demo import DEMO_SCHOOL
+from tests.unit.test_certificate_pdf import encodes
 
 
 @pytest.fixture
@@ -290,6 +291,20 @@ def test_certificate_sample_names_the_school_asked_for(cli_env: str, tmp_path: P
     code, _, err = run("certificate", "sample", "--name", "Ann", "--out", str(out_file))
     assert code == 1
     assert "choose one with --school" in err
+
+
+def test_the_specimens_qr_code_points_at_the_configured_site(
+    cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ELEARN_BASE_URL", "https://policies.oakfield.sch.uk/")
+    out_file = tmp_path / "sample.pdf"
+    code, _, err = run("certificate", "sample", "--name", "Ann Example", "--out", str(out_file))
+    assert code == 0, err
+    pdf = out_file.read_bytes()
+    assert encodes(pdf, "https://policies.oakfield.sch.uk/verify/SPEC-IMEN-0000-0000")
+    assert "https://policies.oakfield.sch.uk/verify/SPEC-IMEN-0000-0000" in " ".join(
+        PdfReader(out_file).pages[0].extract_text().split()
+    )
 
 
 def test_demo_makes_its_own_school_beside_a_real_one(

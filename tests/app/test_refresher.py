@@ -76,6 +76,7 @@ def test_signed_thirteen_months_ago_is_overdue(
 ) -> None:
     signed_member(client, session, staff, course, clock)
     clock.set(datetime(2027, 1, 2, 10, 0, tzinfo=UTC))
+    sign_in_as(client, staff)  # a month later: a new session
     assert "Overdue (since 1 December 2026)" in client.get(f"{SN}/").get_data(as_text=True)
 
 
@@ -186,6 +187,7 @@ def test_reconfirm_now_brings_everyones_due_date_to_the_deadline(
     sign_in_as(client, staff)
     assert "Due soon (30 June 2026)" in client.get(f"{SN}/").get_data(as_text=True)
     clock.set(datetime(2026, 7, 1, 10, 0, tzinfo=UTC))
+    sign_in_as(client, staff)  # a month later: a new session
     assert "Overdue (since 30 June 2026)" in client.get(f"{SN}/").get_data(as_text=True)
 
 

@@ -69,6 +69,7 @@ STATE_CHANGING = [
     ("/setup/{setup_token}", {"password": "lantern orchard biscuit"}),
     ("/account/password", {"current": PASSWORD, "password": "a brand new password"}),
     ("/account/two-step", {"code": "123456"}),
+    ("/account/two-step/start", {"start-password": PASSWORD}),
     ("/account/two-step/off", {"off-password": PASSWORD}),
     ("/account/two-step/recovery-codes", {"renew-password": PASSWORD}),
     (

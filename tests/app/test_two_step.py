@@ -54,33 +54,78 @@ def require_two_step(session: Session, school: School) -> None:
 # Setting it up
 
 
+def start_set_up(client: FlaskClient, password: str = PASSWORD) -> Any:
+    return client.post("/account/two-step/start", data={"start-password": password})
+
+
+def set_up_key(page: str) -> str:
+    key = re.search(r'id="two-step-key">([A-Z2-7 ]+)<', page)
+    assert key is not None, "no key on the page"
+    return key.group(1).replace(" ", "")
+
+
+def test_set_up_starts_with_the_password_and_no_secret_before_it(
+    as_headteacher: FlaskClient, session: Session, headteacher: StaffMember
+) -> None:
+    page = as_headteacher.get("/account/two-step").get_data(as_text=True)
+    assert 'name="start-password"' in page
+    assert "two-step-key" not in page
+    session.refresh(headteacher)
+    assert headteacher.two_step_secret is None
+
+
+def test_set_up_is_not_started_with_a_wrong_password(
+    as_headteacher: FlaskClient, session: Session, headteacher: StaffMember
+) -> None:
+    response = start_set_up(as_headteacher, "not my password")
+    assert response.status_code == 400
+    assert "Your password is not right." in response.get_data(as_text=True)
+    session.refresh(headteacher)
+    assert headteacher.two_step_secret is None
+
+
 def test_set_up_page_shows_a_qr_code_and_the_key_to_type(
     as_headteacher: FlaskClient, session: Session, headteacher: StaffMember
 ) -> None:
+    response = start_set_up(as_headteacher)
+    assert response.headers["Location"] == "/account/two-step"
     page = as_headteacher.get("/account/two-step").get_data(as_text=True)
     session.refresh(headteacher)
     assert headteacher.two_step_secret is not None
     assert not headteacher.has_two_step
     assert 'src="data:image/svg+xml' in page
-    key = re.search(r'id="two-step-key">([A-Z2-7 ]+)<', page)
-    assert key is not None
-    assert key.group(1).replace(" ", "") == headteacher.two_step_secret
+    assert set_up_key(page) == headteacher.two_step_secret
 
 
-def test_set_up_page_keeps_the_same_key_until_it_is_confirmed(
-    as_headteacher: FlaskClient, session: Session, headteacher: StaffMember
+def test_each_start_of_set_up_makes_a_new_key(as_headteacher: FlaskClient) -> None:
+    start_set_up(as_headteacher)
+    first = set_up_key(as_headteacher.get("/account/two-step").get_data(as_text=True))
+    start_set_up(as_headteacher)
+    second = set_up_key(as_headteacher.get("/account/two-step").get_data(as_text=True))
+    assert first != second
+
+
+def test_an_unconfirmed_key_expires_after_fifteen_minutes(
+    as_headteacher: FlaskClient, session: Session, headteacher: StaffMember, clock: FixedClock
 ) -> None:
-    first = as_headteacher.get("/account/two-step").get_data(as_text=True)
-    second = as_headteacher.get("/account/two-step").get_data(as_text=True)
-    key = re.compile(r'id="two-step-key">([^<]+)<')
-    assert key.search(first).group(1) == key.search(second).group(1)  # type: ignore[union-attr]
+    start_set_up(as_headteacher)
+    session.refresh(headteacher)
+    clock.advance(minutes=16)
+    code = pyotp.TOTP(headteacher.two_step_secret or "").at(clock.now())
+    response = as_headteacher.post("/account/two-step", data={"code": code})
+    assert response.status_code == 400
+    assert "start again" in response.get_data(as_text=True)
+    assert "two-step-key" not in as_headteacher.get("/account/two-step").get_data(as_text=True)
+    session.refresh(headteacher)
+    assert not headteacher.has_two_step
 
 
 def test_a_current_code_turns_two_step_on_and_shows_ten_recovery_codes_once(
     as_headteacher: FlaskClient, session: Session, headteacher: StaffMember, clock: FixedClock
 ) -> None:
-    as_headteacher.get("/account/two-step")
+    start_set_up(as_headteacher)
     session.refresh(headteacher)
+    clock.advance(minutes=14)
     code = pyotp.TOTP(headteacher.two_step_secret or "").at(clock.now())
     response = as_headteacher.post("/account/two-step", data={"code": code})
     page = response.get_data(as_text=True)
@@ -100,7 +145,7 @@ def test_a_current_code_turns_two_step_on_and_shows_ten_recovery_codes_once(
 def test_a_wrong_code_does_not_turn_two_step_on(
     as_headteacher: FlaskClient, session: Session, headteacher: StaffMember
 ) -> None:
-    as_headteacher.get("/account/two-step")
+    start_set_up(as_headteacher)
     response = as_headteacher.post("/account/two-step", data={"code": "000000"})
     assert response.status_code == 400
     assert "That code is not right" in response.get_data(as_text=True)
@@ -114,7 +159,7 @@ def test_turning_two_step_on_signs_out_other_devices(
     laptop, phone = app.test_client(), app.test_client()
     sign_in_as(laptop, headteacher)
     sign_in_as(phone, headteacher)
-    laptop.get("/account/two-step")
+    start_set_up(laptop)
     session.refresh(headteacher)
     code = pyotp.TOTP(headteacher.two_step_secret or "").at(clock.now())
     assert laptop.post("/account/two-step", data={"code": code}).status_code == 200

@@ -317,6 +317,7 @@ def test_the_app_reads_an_upgraded_database(old_database: str, library: Any) -> 
         amelia_id = get_session().get_one(StaffMember, 2).get_id()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = amelia_id
+        flask_session["signed_in_at"] = flask_session["last_seen_at"] = int(NOW.timestamp())
     home = client.get("/").get_data(as_text=True)
     # Signed on 6 January 2025; the school's 24 months carried over to the policy.
     assert "Compliant until 6 January 2027" in home

@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn.accounts.models import StaffMember
-from elearn.content.schema import Course
+from elearn.content.schema import Course, Policy
+from elearn.versions import service as versions_service
+from elearn.versions.diff import ClauseChange, diff_policies
 from elearn.versions.models import ChangeKind, PolicyDraft, PolicyVersion
+from elearn.versions.service import clean_file_name
 from tests.app.versions_helpers import (
     CORPUS,
     draft_id,
@@ -43,6 +46,23 @@ def test_upload_shows_the_reworded_clause_highlighted_before_publishing(
     assert f'<del class="app-diff__removed">{hidden}[removed: </span>should' in page
     assert "Safer online behaviour" in page
     assert session.scalar(select(func.count(PolicyVersion.id))) == 1
+
+
+def test_the_clause_diff_is_worked_out_once_per_draft_not_on_every_view(
+    as_headteacher: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counted(old: Policy, new: Policy) -> tuple[ClauseChange, ...]:
+        calls.append(new.version)
+        return diff_policies(old, new)
+
+    monkeypatch.setattr(versions_service, "diff_policies", counted)
+    versions_service._changes_between.cache_clear()
+    draft_page = upload(as_headteacher, reworded_policy("June 2031")).headers["Location"]
+    for _ in range(3):
+        assert as_headteacher.get(draft_page).status_code == 200
+    assert calls == ["June 2031"]
 
 
 def test_publishing_records_the_version_and_its_changed_clauses(
@@ -85,6 +105,14 @@ def test_reconfirm_now_needs_a_deadline_after_today(
         (b"%PDF-1.4 not really a PDF", "policy.pdf", "could not be read as a PDF"),
         (b"PK\x03\x04 not really a zip", "policy.docx", "could not be read as a Word document"),
         (b"PK\x03\x04 an OpenDocument file", "policy.odt", "cannot be imported"),
+        (b"title: &a [*a]\n", "policy.yaml", "aliases (*name) are not allowed"),
+        (b"title: " + b"[" * 5000, "policy.yaml", "nested more than 20 levels deep"),
+        (b"title: 1" + b"0" * 5000, "policy.yaml", "is too long"),
+        (
+            b"title: x\nadopted: 2023-02-30\n",
+            "policy.yml",
+            "line 2: not valid YAML: &#39;2023-02-30&#39; is not a real date",
+        ),
     ],
     ids=[
         "not-utf8",
@@ -95,6 +123,10 @@ def test_reconfirm_now_needs_a_deadline_after_today(
         "bad-pdf",
         "bad-docx",
         "odt",
+        "recursive-alias",
+        "deep-nesting",
+        "huge-number",
+        "impossible-date",
     ],
 )
 def test_a_bad_upload_re_renders_with_a_clear_message(
@@ -129,6 +161,29 @@ def test_a_new_version_can_be_uploaded_as_a_word_document(
     draft = session.scalars(select(PolicyDraft)).one()
     assert draft.label == "November 2026"
     assert "must never ‘friend’ or follow a pupil" in draft.policy_yaml
+
+
+def test_an_uploaded_file_name_loses_control_and_invisible_characters(
+    as_headteacher: FlaskClient, session: Session
+) -> None:
+    name = "new\x1b[31m policy\u202etxt.exe\x7f.txt"
+    assert upload(as_headteacher, reworded_policy(), name).status_code == 303
+    draft = session.get_one(PolicyDraft, draft_id(session))
+    assert draft.source_name == "new[31m policytxt.exe.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("C:\\Users\\head\\policy.txt", "policy.txt"),
+        ("../../etc/policy.yaml", "policy.yaml"),
+        ("line\r\nbreak\t.txt", "line break .txt"),
+        ("\u200b\u2066\x00", "policy.txt"),
+    ],
+    ids=["windows-folders", "relative-folders", "line-break", "nothing-visible"],
+)
+def test_clean_file_name(name: str, kept: str) -> None:
+    assert clean_file_name(name) == kept
 
 
 def test_uploading_the_policy_in_force_says_there_is_nothing_to_publish(

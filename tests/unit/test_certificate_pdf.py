@@ -8,6 +8,7 @@ the widths stored in the PDF itself, so a line that ran past the margin would be
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,12 +16,15 @@ from functools import cache
 from typing import Any
 
 import pytest
+import segno
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject, TextStringObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from elearn import lettering
+from elearn.certificates import pdf as pdf_module
 from elearn.certificates.pdf import (
     BOLD_FONT,
     MARGIN,
@@ -479,3 +483,165 @@ def test_signing_time_is_given_in_uk_time(signed_at: datetime, expected: str) ->
 def test_signing_time_without_a_time_zone_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         format_signed_at(datetime(2025, 3, 14, 10, 42))  # noqa: DTZ001
+
+
+# --- The QR code ----------------------------------------------------------------------------------
+
+QR_PATH = re.compile(rb"q 0 g [\d.]+ 0 0 [\d.]+ [\d.]+ [\d.]+ cm ((?:\d+ \d+ \d+ 1 re ?)+) f Q")
+
+
+def qr_modules(pdf: bytes) -> list[list[bool]]:
+    """The dark and light modules of the QR code drawn on the page, top row first."""
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents()
+    assert content is not None
+    match = QR_PATH.search(content.get_data())
+    assert match, "no QR code on the page"
+    runs = [tuple(map(int, run.split()[:3])) for run in match.group(1).split(b" re")]
+    runs = [run for run in runs if len(run) == 3]
+    count = max(x + width for x, _y, width in runs)
+    modules = [[False] * count for _ in range(count)]
+    for x, y, width in runs:
+        for column in range(x, x + width):
+            modules[count - 1 - y][column] = True
+    return modules
+
+
+def encodes(pdf: bytes, data: str) -> bool:
+    """True if the page's QR code holds `data`: it is the symbol segno makes for it (at level M,
+    with whichever of the eight mask patterns it was drawn with)."""
+    drawn = qr_modules(pdf)
+    return any(
+        [list(map(bool, row)) for row in segno.make(data, error="m", mask=mask, micro=False,
+                                                     boost_error=False).matrix] == drawn
+        for mask in range(8)
+    )  # fmt: skip
+
+
+def test_the_qr_code_holds_the_verification_address() -> None:
+    pdf = rendered(make_content())
+    assert encodes(pdf, URL)
+    assert not encodes(pdf, URL.replace("7KQ2", "7KQ3"))
+
+
+def test_the_qr_code_is_one_path() -> None:
+    content = PdfReader(io.BytesIO(rendered(make_content()))).pages[0].get_contents()
+    assert content is not None
+    assert len(QR_PATH.findall(content.get_data())) == 1
+
+
+# --- Names in other scripts -----------------------------------------------------------------------
+
+OTHER_SCRIPTS = pytest.mark.parametrize(
+    ("name", "face"),
+    [
+        ("王小明", "DroidSansFallback"),
+        ("佐藤 はなこ", "DroidSansFallback"),
+        ("김민준", "DroidSansFallback"),
+        ("محمد علي", "NotoSansArabic-Bold"),
+        ("Zoë 🙂 Smith", "Symbola"),
+    ],
+    ids=["chinese", "japanese", "korean", "arabic", "emoji"],
+)
+
+
+def fonts_of(pdf: bytes) -> list[str]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return [
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for font in page["/Resources"]["/Font"].values()
+    ]
+
+
+@OTHER_SCRIPTS
+def test_a_name_in_another_script_is_drawn_in_a_face_that_has_it(name: str, face: str) -> None:
+    assert face in fonts_of(rendered(make_content(member_name=name)))
+
+
+@pytest.mark.parametrize(
+    "name", ["王小明", "佐藤 はなこ", "김민준"], ids=["chinese", "japanese", "korean"]
+)
+def test_a_chinese_japanese_or_korean_name_copies_out_of_the_pdf(name: str) -> None:
+    assert f"Name: {name}" in page_lines(rendered(make_content(member_name=name)))
+
+
+def test_an_arabic_name_is_joined_and_drawn_right_to_left() -> None:
+    # محمد: meem, hah, meem, dal. Drawn left to right on the page, the final dal comes first,
+    # then medial meem, medial hah and the initial meem, each in its joined form.
+    drawn = "\N{ARABIC LETTER DAL FINAL FORM}\N{ARABIC LETTER MEEM MEDIAL FORM}"
+    drawn += "\N{ARABIC LETTER HAH MEDIAL FORM}\N{ARABIC LETTER MEEM INITIAL FORM}"
+    assert lettering.visual("محمد") == drawn
+    # A reader takes the line back in reading order: the same joined letters, right to left.
+    assert f"Name: {drawn[::-1]}" in page_lines(rendered(make_content(member_name="محمد")))
+
+
+@OTHER_SCRIPTS
+def test_a_name_in_another_script_keeps_every_line_inside_the_margins(name: str, face: str) -> None:
+    runs = text_runs(rendered(make_content(member_name=name, is_specimen=True)))
+    assert [run for run in runs if outside_margins(run)] == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["प्रिया शर्मा", "தமிழ்செல்வி", "🦩 Flamingo"],
+    ids=["devanagari", "tamil", "emoji-newer-than-the-font"],
+)
+def test_a_name_no_bundled_face_can_draw_is_refused_with_the_characters(name: str) -> None:
+    problem = lettering.refusal(name, "The name")
+    assert problem is not None
+    assert problem.startswith("The name has characters that cannot be printed on a certificate")
+
+
+@pytest.mark.parametrize("name", ["王小明", "محمد علي", "Zoë 🙂", "Ελένη", "Олена"])
+def test_a_name_the_bundled_faces_can_draw_is_not_refused(name: str) -> None:
+    assert lettering.refusal(name, "The name") is None
+
+
+# --- Stamping the shared page ---------------------------------------------------------------------
+
+
+def lines_drawn(pdf: bytes) -> list[tuple[float, float, float]]:
+    """Each line of text on the page: its baseline, and where it starts and ends."""
+    lines: dict[float, tuple[float, float]] = {}
+    for run in text_runs(pdf):
+        low, high = lines.get(round(run.bottom, 2), (PAGE_WIDTH, 0.0))
+        lines[round(run.bottom, 2)] = (min(low, run.left), max(high, run.right))
+    return [(y, round(left, 2), round(right, 2)) for y, (left, right) in sorted(lines.items())]
+
+
+STAMPED = pytest.mark.parametrize(
+    ("name", "score", "is_specimen"),
+    [
+        ("Amelia Hart", 92, False),
+        ("Nguyễn Thị Ánh", None, True),
+        ("Mary-Jane O'Connor-Fitzgerald", 80, False),
+        ("王小明", 100, False),
+        ("محمد علي", 85, True),
+    ],
+    ids=["short", "vietnamese-specimen", "signature-wraps", "chinese", "arabic-specimen"],
+)
+
+
+@STAMPED
+def test_a_certificate_is_stamped_into_the_shared_page(
+    name: str, score: int | None, is_specimen: bool
+) -> None:
+    content = make_content(member_name=name, score_percent=score, is_specimen=is_specimen)
+    assert pdf_module._stamp_template(content) is not None
+
+
+@STAMPED
+def test_a_stamped_certificate_sets_every_line_where_drawing_it_in_full_does(
+    name: str, score: int | None, is_specimen: bool
+) -> None:
+    content = make_content(member_name=name, score_percent=score, is_specimen=is_specimen)
+    stamped = render_certificate(content)
+    assert lines_drawn(stamped) == lines_drawn(pdf_module._render_in_full(content))
+    assert page_lines(stamped) == page_lines(pdf_module._render_in_full(content))
+
+
+def test_the_pdf_is_dated_when_the_declaration_was_signed() -> None:
+    signed_at = datetime(2025, 7, 1, 9, 5, 30, tzinfo=UTC)
+    reader = PdfReader(io.BytesIO(rendered(make_content(signed_at=signed_at))))
+    assert reader.metadata is not None
+    assert reader.metadata.creation_date == signed_at
+    assert reader.metadata.modification_date == signed_at

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,6 +14,7 @@ from elearn.status import (
     add_months,
     compliance_status,
     overall_status,
+    valid_until,
 )
 
 RULES = Rules(validity_months=12, due_soon_days=30, induction_days=20)
@@ -198,3 +199,32 @@ def test_a_persons_overall_status_is_the_most_urgent_of_their_policies() -> None
     assert overall_status([compliant, due_soon]) == due_soon
     assert overall_status([compliant, overdue_later, overdue_first, due_soon]) == overdue_first
     assert overall_status([]) is None
+
+
+# When a declaration runs out (the certificate check page shows it)
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "rules", "reconfirm_by", "expected"),
+    [
+        (date(2026, 3, 14), RULES, None, date(2027, 3, 14)),
+        (date(2024, 2, 29), RULES, None, date(2025, 2, 28)),
+        (date(2026, 8, 15), Rules(renewal_month_day=(9, 1)), None, date(2027, 9, 1)),
+        (date(2026, 3, 14), RULES, date(2026, 6, 30), date(2026, 6, 30)),
+        (date(2026, 3, 14), RULES, date(2028, 1, 1), date(2027, 3, 14)),
+    ],
+    ids=["12-months", "leap-day", "yearly-date", "reconfirm-sooner", "reconfirm-later"],
+)
+def test_valid_until_is_the_due_date_of_whoever_signed_it_last(
+    signed_on: date, rules: Rules, reconfirm_by: date | None, expected: date
+) -> None:
+    assert valid_until(signed_on, rules, reconfirm_by) == expected
+    record = Record(
+        starts_on=date(2020, 1, 6),
+        last_signed_on=signed_on,
+        has_started_training=False,
+        reconfirm_by=reconfirm_by,
+    )
+    assert compliance_status(record, expected, rules).kind is not StatusKind.OVERDUE
+    later = expected + timedelta(days=1)
+    assert compliance_status(record, later, rules) == Status(StatusKind.OVERDUE, expected)

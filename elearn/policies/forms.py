@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from elearn.accounts.api import Category
+from elearn.fields import DayMonthYearField
 from elearn.policies.models import PolicyMode
 from elearn.policies.service import LARGEST_ASSESSMENT
 
@@ -89,6 +90,13 @@ class PolicyRulesForm(TrainingRulesForm):
         widget=GovCheckboxesInput(),
         description="Tick every group it applies to (policy 1.2.1 lists them all).",
         validators=[InputRequired("Tick at least one group of staff")],
+    )
+    rollout_by = DayMonthYearField(
+        "Rollout date (optional)",
+        description="When staff already working here must have signed it, for example 31 1 "
+        "2027. Leave it blank to give them the induction days from the day the policy was "
+        "added. New starters always have the induction days from their first day.",
+        validators=[Optional()],
     )
     pass_mark = IntegerField(
         "Pass mark, in per cent",

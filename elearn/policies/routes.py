@@ -118,6 +118,7 @@ def rules(slug: str) -> ResponseReturnValue:
             "renewal_month": policy.renewal_month,
             "pass_mark": policy.pass_mark,
             "assessment_size": policy.assessment_size,
+            "rollout_by": policy.rollout_by,
         }
     )
 
@@ -134,6 +135,7 @@ def rules(slug: str) -> ResponseReturnValue:
             induction_days=form.induction_days.data or 20,
             pass_mark=form.pass_mark.data or 80,
             assessment_size=form.assessment_size.data or 1,
+            rollout_by=form.rollout_by.data,
         )
         service.update_rules(policy, change, base_course)
         record_event(EventKind.POLICY_RULES_CHANGED, policy.title)

@@ -102,6 +102,7 @@ class RulesChange:
     induction_days: int
     pass_mark: int
     assessment_size: int
+    rollout_by: date | None = None  # staff in post when it came in: signed by then
 
 
 def check_renewal_date(renewal_day: int | None, renewal_month: int | None) -> None:
@@ -142,6 +143,7 @@ def update_rules(policy: Policy, change: RulesChange, course: Course) -> None:
     policy.induction_days = change.induction_days
     policy.pass_mark = change.pass_mark
     policy.assessment_size = change.assessment_size
+    policy.rollout_by = change.rollout_by
 
 
 def retire(policy: Policy, now: datetime) -> None:

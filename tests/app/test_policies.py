@@ -4,6 +4,7 @@ certificates, and the Policies pages that add, set rules for and retire them."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -237,6 +238,7 @@ def test_a_policys_rules_are_set_on_its_own_page(
             "renewal": "months",
             "pass_mark": "100",
             "assessment_size": "6",
+            "rollout_by": ["31", "1", "2027"],
         },
     )
     assert response.status_code == 303
@@ -247,7 +249,11 @@ def test_a_policys_rules_are_set_on_its_own_page(
         100,
         ["governor", "teacher"],
     )
+    assert aup_policy.rollout_by == date(2027, 1, 31)
     assert (policy.validity_months, policy.pass_mark, policy.audience) == (12, 80, [])
+    assert policy.rollout_by is None
+    page = as_headteacher.get("/console/policies/acceptable-use/rules").get_data(as_text=True)
+    assert re.search(r'name="rollout_by"[^>]*value="2027"', page)
 
 
 @pytest.mark.parametrize(
@@ -257,8 +263,9 @@ def test_a_policys_rules_are_set_on_its_own_page(
         ({"audience": []}, "Tick at least one group"),
         ({"pass_mark": "20"}, "from 50 to 100"),
         ({"renewal": "date", "renewal_day": "30", "renewal_month": "2"}, "not in that month"),
+        ({"rollout_by": ["31", "2", "2027"]}, "Not a valid date value"),
     ],
-    ids=["bigger-than-the-bank", "nobody", "low-pass-mark", "30-february"],
+    ids=["bigger-than-the-bank", "nobody", "low-pass-mark", "30-february", "rollout-31-february"],
 )
 def test_rules_that_cannot_work_re_render_with_the_reason(
     as_headteacher: FlaskClient, aup_policy: Policy, change: dict[str, object], message: str
